@@ -1,0 +1,100 @@
+namespace Sonde.Profiles;
+
+/// <summary>
+/// The one profile model every source produces and every consumer reads: interned frames and stacks,
+/// threads, and samples held column by column (stack, thread, time, and one value per weight type).
+/// </summary>
+public sealed class Profile
+{
+    private readonly List<int> _stackIds = [];
+    private readonly List<int> _threadIndexes = [];
+    private readonly List<long> _timestamps = [];
+    private readonly List<long> _weights = [];
+    private readonly Dictionary<(int, long), int> _threadIndexById = [];
+
+    public Profile(params WeightType[] weightTypes)
+    {
+        if (weightTypes.Length == 0) throw new ArgumentException("A profile needs at least one weight type.", nameof(weightTypes));
+        WeightTypes = weightTypes;
+    }
+
+    public IReadOnlyList<WeightType> WeightTypes { get; }
+    public FrameTable Frames { get; } = new();
+    public StackTable Stacks { get; } = new();
+    public List<ThreadInfo> Threads { get; } = [];
+    public ProfileMetadata Metadata { get; } = new();
+
+    public int SampleCount => _stackIds.Count;
+
+    public int StackIdOf(int sample) => _stackIds[sample];
+    public int ThreadIndexOf(int sample) => _threadIndexes[sample];
+
+    /// <summary>Nanoseconds since <see cref="ProfileMetadata.StartTime"/>.</summary>
+    public long TimestampOf(int sample) => _timestamps[sample];
+
+    public long WeightOf(int sample, int weightIndex) => _weights[sample * WeightTypes.Count + weightIndex];
+
+    public int WeightIndex(string name)
+    {
+        for (var i = 0; i < WeightTypes.Count; i++)
+            if (WeightTypes[i].Name == name) return i;
+        return -1;
+    }
+
+    /// <summary>Index of the thread with this id, added with <paramref name="name"/> when first seen.</summary>
+    public int ThreadIndex(int processId, long threadId, string name)
+    {
+        if (_threadIndexById.TryGetValue((processId, threadId), out var index))
+        {
+            if (Threads[index].Name != name && name.Length > 0) Threads[index] = Threads[index] with { Name = name };
+            return index;
+        }
+        index = Threads.Count;
+        Threads.Add(new ThreadInfo(processId, threadId, name));
+        _threadIndexById.Add((processId, threadId), index);
+        return index;
+    }
+
+    public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights)
+    {
+        if (weights.Length != WeightTypes.Count)
+            throw new ArgumentException($"Expected {WeightTypes.Count} weights, got {weights.Length}.", nameof(weights));
+        _stackIds.Add(stackId);
+        _threadIndexes.Add(threadIndex);
+        _timestamps.Add(timestampNs);
+        foreach (var w in weights) _weights.Add(w);
+    }
+
+    /// <summary>Adds a sample whose only weight is 1 in a profile with a single weight type.</summary>
+    public void AddSample(int stackId, int threadIndex, long timestampNs) => AddSample(stackId, threadIndex, timestampNs, [1]);
+
+    /// <summary>Interns a stack given as frames, outermost first.</summary>
+    public int InternStack(IEnumerable<Frame> framesOutermostFirst)
+    {
+        var stack = StackTable.Root;
+        foreach (var frame in framesOutermostFirst) stack = Stacks.Intern(stack, Frames.Intern(frame));
+        return stack;
+    }
+
+    /// <summary>Sum of one weight per stack id, optionally for one thread index only.</summary>
+    public long[] TotalsByStack(int weightIndex = 0, Func<int, bool>? includeThread = null)
+    {
+        var totals = new long[Stacks.Count];
+        var width = WeightTypes.Count;
+        for (var i = 0; i < _stackIds.Count; i++)
+        {
+            var stack = _stackIds[i];
+            if (stack < 0 || (includeThread != null && !includeThread(_threadIndexes[i]))) continue;
+            totals[stack] += _weights[i * width + weightIndex];
+        }
+        return totals;
+    }
+
+    public long TotalWeight(int weightIndex = 0)
+    {
+        long total = 0;
+        var width = WeightTypes.Count;
+        for (var i = 0; i < _stackIds.Count; i++) total += _weights[i * width + weightIndex];
+        return total;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Sonde.Profiles;
+
+/// <summary>How well the sampler kept up. Late and failed samples are reported, never hidden.</summary>
+public sealed class SamplerStatistics
+{
+    /// <summary>Ticks of the sampling timer.</summary>
+    public long Ticks { get; set; }
+
+    /// <summary>Thread stacks recorded.</summary>
+    public long Samples { get; set; }
+
+    /// <summary>Ticks on which the target could not be read consistently (torn or failed reads).</summary>
+    public long Errors { get; set; }
+
+    /// <summary>Ticks that came later than one interval after they were due.</summary>
+    public long Late { get; set; }
+
+    public double RequestedRateHz { get; set; }
+
+    public double AchievedRateHz { get; set; }
+}

@@ -1,0 +1,14 @@
+namespace Sonde.Profiles;
+
+/// <summary>What one weight column of the samples counts, e.g. <c>samples/count</c> or <c>cpu/nanoseconds</c>.</summary>
+public sealed record WeightType(string Name, string Unit)
+{
+    public static readonly WeightType Samples = new("samples", "count");
+    public static readonly WeightType WallTime = new("wall", "nanoseconds");
+    public static readonly WeightType CpuTime = new("cpu", "nanoseconds");
+    public static readonly WeightType Calls = new("calls", "count");
+    public static readonly WeightType AllocBytes = new("alloc-bytes", "bytes");
+    public static readonly WeightType AllocCount = new("alloc-count", "count");
+
+    public bool IsTime => Unit == "nanoseconds";
+}
