@@ -1,1 +1,4 @@
-return 0;
+using Sonde.Cli;
+using Sonde.Cli.Console;
+
+return SondeApp.Run(args, Terminal.FromConsole());

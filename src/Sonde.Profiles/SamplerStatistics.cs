@@ -15,6 +15,9 @@ public sealed class SamplerStatistics
     /// <summary>Ticks that came later than one interval after they were due.</summary>
     public long Late { get; set; }
 
+    /// <summary>CPU time the sampler itself spent reading the target.</summary>
+    public long CpuTimeNs { get; set; }
+
     public double RequestedRateHz { get; set; }
 
     public double AchievedRateHz { get; set; }

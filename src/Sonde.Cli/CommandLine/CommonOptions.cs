@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace Sonde.Cli.CommandLine;
+
+/// <summary>Options several verbs share, declared once so they read the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<int?> Pid() => new("--pid", "-p") { Description = "Attach to this running Python process" };
+
+    public static Argument<string[]> Command() => new("command")
+    {
+        Description = "The command to launch and profile, after --",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of text" };
+
+    /// <summary>Recursive, so it is accepted after any verb.</summary>
+    public static readonly Option<bool> Debug = new("--debug")
+    {
+        Description = "Print stack traces for internal errors",
+        Recursive = true,
+    };
+}

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Text.Json;
+using Sonde.Cli.CommandLine;
+using Sonde.Cli.Console;
+using Sonde.Remote.CPython;
+using Sonde.Remote.Sampling;
+
+namespace Sonde.Cli.Commands;
+
+/// <summary>`sonde dump`: every thread's current stack, like a faulthandler traceback taken from outside.</summary>
+internal static class DumpCommand
+{
+    private const int Attempts = 3;
+
+    public static Command Create(Terminal terminal)
+    {
+        var pid = CommonOptions.Pid();
+        pid.Required = true;
+        var json = CommonOptions.Json();
+        var dump = new Command("dump", Examples.Describe(
+            "Print the current stack of every thread of a running Python process, without stopping it.",
+            "sonde dump -p 4242",
+            "sonde dump -p 4242 --json | jq '.threads[].frames[0]'"))
+        {
+            pid, json,
+        };
+        dump.SetAction(result => Run(result.GetValue(pid)!.Value, result.GetValue(json), terminal));
+        return dump;
+    }
+
+    internal static int Run(int pid, bool json, Terminal terminal)
+    {
+        var target = PythonTarget.Attach(pid);
+        var snapshot = TakeSnapshot(target);
+        if (json) WriteJson(terminal.Out, pid, target, snapshot);
+        else WriteText(terminal, pid, target, snapshot);
+        return 0;
+    }
+
+    private sealed record ThreadDump(RemoteThread Thread, string Name, char State, bool HoldsGil, List<RemoteFrame> Frames, bool Complete)
+    {
+        public bool Active => State == 'R';
+    }
+
+    private static List<ThreadDump> TakeSnapshot(PythonTarget target)
+    {
+        var interpreter = target.Interpreter;
+        var threads = new List<RemoteThread>();
+        for (var i = 0; i < Attempts && !interpreter.TryReadThreads(threads); i++) { }
+        var gil = interpreter.GilHolder();
+        var names = new ThreadNames(interpreter.ProcessId);
+        using var stats = new ThreadStatReader(interpreter.ProcessId);
+        var dumps = new List<ThreadDump>();
+        foreach (var thread in threads)
+        {
+            var frames = new List<RemoteFrame>();
+            var result = WalkResult.Torn;
+            for (var i = 0; i < Attempts && result != WalkResult.Complete; i++)
+            {
+                frames.Clear();
+                result = interpreter.Walk(thread, frames);
+            }
+            var state = stats.TryRead(thread.NativeThreadId, out var s, out _) ? s : '?';
+            dumps.Add(new ThreadDump(thread, names.NameOf(thread.NativeThreadId), state, gil != 0 && gil == thread.Address, frames, result == WalkResult.Complete));
+        }
+        return dumps;
+    }
+
+    private static void WriteText(Terminal terminal, int pid, PythonTarget target, List<ThreadDump> threads)
+    {
+        var output = terminal.Out;
+        output.WriteLine(terminal.Bold($"Process {pid}: {TerminalText.Escape(Targets.ProcessCommandLine.Read(pid) ?? "?")}"));
+        output.WriteLine($"Python {target.Binary.Version} ({TerminalText.Escape(target.Binary.ExecutablePath)})");
+        foreach (var thread in threads)
+        {
+            output.WriteLine();
+            var flags = new List<string> { thread.Active ? "active" : "idle" };
+            if (thread.HoldsGil) flags.Add("holds the GIL");
+            if (!thread.Complete) flags.Add("partial stack");
+            var tid = thread.Thread.NativeThreadId != 0 ? thread.Thread.NativeThreadId.ToString() : $"0x{thread.Thread.ThreadIdent:x}";
+            output.WriteLine(terminal.Bold($"Thread {tid} \"{TerminalText.Escape(thread.Name)}\" ({string.Join(", ", flags)})"));
+            foreach (var frame in thread.Frames)
+                output.WriteLine($"    {TerminalText.Escape(frame.Code.Qualname)} ({TerminalText.Escape(frame.Code.Filename)}:{frame.Line})");
+            if (thread.Frames.Count == 0) output.WriteLine(terminal.Dim("    (no Python frames)"));
+        }
+    }
+
+    private static void WriteJson(TextWriter output, int pid, PythonTarget target, List<ThreadDump> threads)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("pid", pid);
+            json.WriteString("python_version", target.Binary.Version.ToString());
+            json.WriteString("python_executable", target.Binary.ExecutablePath);
+            json.WriteStartArray("threads");
+            foreach (var thread in threads)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("native_thread_id", thread.Thread.NativeThreadId);
+                json.WriteNumber("thread_ident", thread.Thread.ThreadIdent);
+                json.WriteString("name", thread.Name);
+                json.WriteBoolean("active", thread.Active);
+                json.WriteString("state", thread.State.ToString());
+                json.WriteBoolean("holds_gil", thread.HoldsGil);
+                json.WriteBoolean("complete", thread.Complete);
+                json.WriteStartArray("frames");
+                foreach (var frame in thread.Frames)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("function", frame.Code.Qualname);
+                    json.WriteString("file", frame.Code.Filename);
+                    json.WriteNumber("line", frame.Line);
+                    json.WriteNumber("first_line", frame.Code.FirstLine);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,41 @@
+using Sonde.Remote.CPython.LineTables;
+
+namespace Sonde.Remote.CPython;
+
+/// <summary>What the sampler keeps of one remote code object: its names, and the line table to map instructions to lines.</summary>
+public sealed class CodeInfo
+{
+    private readonly byte[] _lineTable;
+    private readonly int _minor;
+    private readonly Dictionary<int, int> _lineByOffset = [];
+
+    internal CodeInfo(ulong address, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart)
+    {
+        Address = address;
+        Qualname = qualname;
+        Filename = filename;
+        FirstLine = firstLine;
+        _lineTable = lineTable;
+        _minor = minor;
+        BytecodeStart = bytecodeStart;
+    }
+
+    public ulong Address { get; }
+    public string Qualname { get; }
+    public string Filename { get; }
+    public int FirstLine { get; }
+
+    /// <summary>Address of the first instruction (3.11+, where frames hold an instruction pointer).</summary>
+    public ulong BytecodeStart { get; }
+
+    /// <summary>Free slot for consumers that map this code object to their own ids (one entry per line).</summary>
+    public object? ConsumerCache { get; set; }
+
+    public int LineForByteOffset(int byteOffset)
+    {
+        if (_lineByOffset.TryGetValue(byteOffset, out var line)) return line;
+        line = LineNumbers.ForInstruction(_minor, _lineTable, FirstLine, byteOffset);
+        if (_lineByOffset.Count < 4096) _lineByOffset[byteOffset] = line;
+        return line;
+    }
+}

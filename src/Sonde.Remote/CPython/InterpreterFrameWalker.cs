@@ -1,0 +1,69 @@
+using Sonde.Remote.CPython.Layouts;
+
+namespace Sonde.Remote.CPython;
+
+/// <summary>
+/// CPython 3.11+: frames are <c>_PyInterpreterFrame</c>s, mostly packed in the thread's data-stack chunks, newest
+/// at the highest address. Reading a window below the newest frame usually brings the whole stack over in
+/// one call; frames outside the window (generators, other chunks) are read one by one.
+/// </summary>
+internal sealed class InterpreterFrameWalker(RemoteObjects objects, CodeObjectCache codes) : IFrameWalker
+{
+    private const int WindowSize = 16 * 1024;
+
+    private readonly PythonLayout _layout = objects.Layout;
+    private readonly byte[] _window = new byte[WindowSize];
+    private ulong _windowStart;
+    private int _windowLength;
+
+    public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
+    {
+        _windowLength = 0;
+        var frameSize = _layout.IFrameSize;
+        Span<byte> single = stackalloc byte[frameSize];
+        var address = thread.TopFrame;
+        for (var depth = 0; address != 0; depth++)
+        {
+            if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
+            if (!RemoteReader.LooksLikeObjectPointer(address)) return WalkResult.Torn;
+            var block = FrameBytes(address, frameSize, thread.DatastackChunk, single);
+            if (block.IsEmpty) return WalkResult.Torn;
+
+            var previous = RemoteReader.Pointer(block, _layout.IFramePrevious);
+            if (!IsShim(block))
+            {
+                var code = codes.Get(RemoteReader.Pointer(block, _layout.IFrameCode));
+                if (code is null) return WalkResult.Torn;
+                var instruction = RemoteReader.Pointer(block, _layout.IFrameInstrPtr);
+                var byteOffset = (long)(instruction - code.BytecodeStart);
+                var line = byteOffset is >= 0 and < int.MaxValue ? code.LineForByteOffset((int)byteOffset) : code.FirstLine;
+                frames.Add(new RemoteFrame(code, line));
+            }
+            address = previous;
+        }
+        return WalkResult.Complete;
+    }
+
+    /// <summary>Frames the interpreter pushes for C calls into Python (3.12+) carry no code to report.</summary>
+    private bool IsShim(ReadOnlySpan<byte> frame) =>
+        _layout.FrameOwnedByCStack >= 0 && frame[_layout.IFrameOwner] == _layout.FrameOwnedByCStack;
+
+    private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single)
+    {
+        if (address >= _windowStart && address + (ulong)frameSize <= _windowStart + (ulong)_windowLength)
+            return _window.AsSpan((int)(address - _windowStart), frameSize);
+
+        var end = address + (ulong)frameSize;
+        var start = end > WindowSize ? end - WindowSize : 0;
+        // The chunk's own header is the lowest address known to be mapped; don't read below it.
+        if (chunk != 0 && chunk <= address && start < chunk) start = chunk;
+        var length = (int)(end - start);
+        if (objects.Memory.TryRead(start, _window.AsSpan(0, length)))
+        {
+            _windowStart = start;
+            _windowLength = length;
+            return _window.AsSpan((int)(address - start), frameSize);
+        }
+        return objects.Memory.TryRead(address, single) ? single : [];
+    }
+}

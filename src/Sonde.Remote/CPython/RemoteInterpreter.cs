@@ -1,0 +1,117 @@
+using Sonde.Remote.CPython.Layouts;
+using Sonde.Remote.Memory;
+
+namespace Sonde.Remote.CPython;
+
+/// <summary>
+/// The main interpreter of a CPython process, read from outside: its thread states, their frames and the GIL.
+/// Version differences live in the <see cref="PythonLayout"/> and in the frame walker chosen once here.
+/// </summary>
+public sealed class RemoteInterpreter
+{
+    private const int MaxThreads = 4096;
+
+    private readonly IProcessMemory _memory;
+    private readonly ulong _runtime;
+    private readonly RemoteObjects _objects;
+    private readonly IFrameWalker _walker;
+    private readonly PthreadThreadIds? _pthreadIds;
+    private readonly int _tstateSize;
+    private ulong[] _handles = new ulong[16];
+    private int[] _tids = new int[16];
+
+    public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress)
+    {
+        _memory = memory;
+        _runtime = runtimeAddress;
+        Layout = layout;
+        _objects = new RemoteObjects(memory, layout);
+        Codes = new CodeObjectCache(_objects);
+        _walker = layout.Minor >= 11 ? new InterpreterFrameWalker(_objects, Codes) : new FrameObjectWalker(_objects, Codes);
+        _pthreadIds = layout.TstateNativeThreadId < 0 ? new PthreadThreadIds(memory) : null;
+        int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
+            layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
+        _tstateSize = tstateFields.Max() + 8;
+    }
+
+    public PythonLayout Layout { get; }
+
+    public int ProcessId => _memory.ProcessId;
+
+    internal CodeObjectCache Codes { get; }
+
+    /// <summary>The main interpreter's state, or 0 before the runtime has created it.</summary>
+    public ulong MainInterpreter() => _memory.TryPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
+
+    /// <summary>Reads every thread state of the main interpreter. False when the list could not be read consistently.</summary>
+    public bool TryReadThreads(List<RemoteThread> threads)
+    {
+        threads.Clear();
+        var interp = MainInterpreter();
+        if (interp == 0) return true;
+        if (!_memory.TryPointer(interp + (ulong)Layout.InterpThreadsHead, out var tstate)) return false;
+
+        Span<byte> block = stackalloc byte[_tstateSize];
+        while (tstate != 0)
+        {
+            if (threads.Count >= MaxThreads || !RemoteReader.LooksLikeObjectPointer(tstate) || !_memory.TryRead(tstate, block)) return false;
+            var topFrame = TopFrame(block);
+            if (topFrame == ulong.MaxValue) return false;
+            threads.Add(new RemoteThread(
+                tstate,
+                RemoteReader.Pointer(block, Layout.TstateThreadId),
+                Layout.TstateNativeThreadId >= 0 ? RemoteReader.Int32(block, Layout.TstateNativeThreadId) : 0,
+                topFrame,
+                Layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, Layout.TstateDatastackChunk) : 0));
+            tstate = RemoteReader.Pointer(block, Layout.TstateNext);
+        }
+        if (_pthreadIds is not null) FillNativeIds(threads);
+        return true;
+    }
+
+    /// <summary>The thread state holding the GIL, or 0 when it is free or can't be read.</summary>
+    public ulong GilHolder()
+    {
+        ulong gil;
+        int lockedOffset, holderOffset;
+        if (Layout.RuntimeGilLocked >= 0)
+        {
+            gil = _runtime;
+            lockedOffset = Layout.RuntimeGilLocked;
+            holderOffset = Layout.RuntimeGilLastHolder;
+        }
+        else
+        {
+            var interp = MainInterpreter();
+            if (interp == 0 || !_memory.TryPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
+            lockedOffset = Layout.GilLocked;
+            holderOffset = Layout.GilLastHolder;
+        }
+        if (!_memory.TryInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
+        return _memory.TryPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
+    }
+
+    /// <summary>Appends the thread's frames, innermost first.</summary>
+    public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames) => _walker.Walk(thread, frames);
+
+    private ulong TopFrame(ReadOnlySpan<byte> tstate)
+    {
+        if (Layout.TstateFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateFrame);
+        if (Layout.TstateCurrentFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateCurrentFrame);
+        var cframe = RemoteReader.Pointer(tstate, Layout.TstateCframe);
+        if (cframe == 0) return 0;
+        return _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
+    }
+
+    private void FillNativeIds(List<RemoteThread> threads)
+    {
+        if (_handles.Length < threads.Count)
+        {
+            _handles = new ulong[threads.Count * 2];
+            _tids = new int[threads.Count * 2];
+        }
+        for (var i = 0; i < threads.Count; i++) _handles[i] = threads[i].ThreadIdent;
+        _pthreadIds!.Resolve(_handles.AsSpan(0, threads.Count), _tids.AsSpan(0, threads.Count));
+        for (var i = 0; i < threads.Count; i++) threads[i] = threads[i] with { NativeThreadId = _tids[i] };
+    }
+}

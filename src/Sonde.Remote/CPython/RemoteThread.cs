@@ -1,0 +1,8 @@
+namespace Sonde.Remote.CPython;
+
+/// <summary>
+/// A thread state read from the target. <see cref="NativeThreadId"/> is the kernel tid (0 when unknown);
+/// <see cref="TopFrame"/> is the innermost frame; <see cref="DatastackChunk"/> (3.11+) is the chunk that holds
+/// the thread's interpreter frames.
+/// </summary>
+public readonly record struct RemoteThread(ulong Address, ulong ThreadIdent, int NativeThreadId, ulong TopFrame, ulong DatastackChunk);

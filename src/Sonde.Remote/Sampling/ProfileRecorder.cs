@@ -1,0 +1,55 @@
+using Sonde.Profiles;
+using Sonde.Remote.CPython;
+
+namespace Sonde.Remote.Sampling;
+
+/// <summary>
+/// Turns samples into the profile model. Frames are kept with their executing line; writers that show
+/// functions merge lines. Frame ids are cached on each code object, so a sample costs a few lookups per frame.
+/// </summary>
+public sealed class ProfileRecorder : ISampleSink
+{
+    private readonly ThreadNames _names;
+    private readonly object _lock = new();
+    private int[] _frameIds = new int[256];
+
+    public ProfileRecorder(int processId)
+    {
+        _names = new ThreadNames(processId);
+        Profile = new Profile(WeightType.Samples, WeightType.WallTime);
+    }
+
+    /// <summary>The profile being built. Read it only under <see cref="Lock"/> while sampling goes on.</summary>
+    public Profile Profile { get; }
+
+    public object Lock => _lock;
+
+    public void OnSample(in ThreadSample sample)
+    {
+        var frames = sample.Frames;
+        if (_frameIds.Length < frames.Count) _frameIds = new int[frames.Count * 2];
+        lock (_lock)
+        {
+            for (var i = 0; i < frames.Count; i++) _frameIds[frames.Count - 1 - i] = FrameId(frames[i]);
+            var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count));
+            var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
+            var thread = Profile.ThreadIndex(sample.ProcessId, tid, _names.NameOf(sample.NativeThreadId));
+            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs]);
+        }
+    }
+
+    private int FrameId(RemoteFrame frame)
+    {
+        if (frame.Code.ConsumerCache is not Dictionary<int, int> byLine)
+        {
+            byLine = [];
+            frame.Code.ConsumerCache = byLine;
+        }
+        if (!byLine.TryGetValue(frame.Line, out var id))
+        {
+            id = Profile.Frames.Intern(new Frame(frame.Code.Qualname, frame.Code.Filename, frame.Code.FirstLine, frame.Line));
+            byLine.Add(frame.Line, id);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Sonde.Remote.Sampling;
+
+public enum SamplerStopReason
+{
+    Cancelled,
+    DurationElapsed,
+    TargetExited,
+}

@@ -1,0 +1,17 @@
+using Sonde.Remote.CPython;
+
+namespace Sonde.Remote.Sampling;
+
+/// <summary>
+/// One thread's stack at one tick. <see cref="Frames"/> is innermost first and only valid during the
+/// <see cref="ISampleSink.OnSample"/> call: the sampler reuses the list.
+/// </summary>
+public readonly record struct ThreadSample(
+    int ProcessId,
+    int NativeThreadId,
+    ulong ThreadIdent,
+    bool Active,
+    bool HoldsGil,
+    long TimestampNs,
+    long IntervalNs,
+    List<RemoteFrame> Frames);
