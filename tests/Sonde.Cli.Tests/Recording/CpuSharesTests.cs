@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Sonde.Cli.Tests.Support;
+using Sonde.Testing;
+
+namespace Sonde.Cli.Tests.Recording;
+
+/// <summary>The shares `record` reports at 100 Hz match the CPU time the fixture measured itself, within 3 points.</summary>
+public sealed class CpuSharesTests
+{
+    private const double TolerancePoints = 3.0;
+
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void SingleThreadSharesMatchGroundTruth(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        AssertShares(py.Path!, ["4"], ["burn_a", "burn_b", "burn_c"]);
+    }
+
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void SharesAcrossThreadsMatchGroundTruth(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        AssertShares(py.Path!, ["6", "--threads"], ["burn_a", "burn_b", "burn_c", "burn_d"]);
+    }
+
+    private static void AssertShares(string python, string[] fixtureArgs, string[] functions)
+    {
+        using var temp = new TempDirectory();
+        var truthPath = temp.File("truth.json");
+        var folded = temp.File("out.folded");
+        var result = SondeCli.Run(["record", "-r", "100", "-o", folded, "--", python, Repository.Fixture("cpu_shares.py"), truthPath, .. fixtureArgs]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var truth = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(truthPath))!;
+        var stacks = FoldedStacks.Load(folded);
+        var truthTotal = functions.Sum(f => truth[f]);
+        var sampledTotal = functions.Sum(stacks.Own);
+        Assert.True(sampledTotal > 200, $"too few samples: {sampledTotal}\n{result}");
+        foreach (var function in functions)
+        {
+            var expected = 100 * truth[function] / truthTotal;
+            var actual = 100.0 * stacks.Own(function) / sampledTotal;
+            Assert.True(Math.Abs(expected - actual) <= TolerancePoints,
+                $"{function}: sampled {actual:F1}% vs measured {expected:F1}% (samples {sampledTotal})");
+        }
+    }
+}

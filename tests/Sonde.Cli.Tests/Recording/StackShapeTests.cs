@@ -1,0 +1,83 @@
+using Sonde.Cli.Tests.Support;
+using Sonde.Testing;
+
+namespace Sonde.Cli.Tests.Recording;
+
+/// <summary>What the sampler reads from the stacks: idle threads, deep recursion, generators and coroutines.</summary>
+public sealed class StackShapeTests
+{
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void IdleThreadAppearsOnlyWithIdle(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        using var temp = new TempDirectory();
+        var withoutIdle = Record(temp, "plain.folded", [], py.Path!, "idle_thread.py", "2");
+        var withIdle = Record(temp, "idle.folded", ["--idle"], py.Path!, "idle_thread.py", "2");
+
+        Assert.True(withoutIdle.Inclusive("busy_main") > 50, "the busy thread was not sampled");
+        Assert.Equal(0, withoutIdle.Inclusive("idle_waiter"));
+        Assert.True(withIdle.Inclusive("idle_waiter") > 50, "--idle did not sample the sleeping thread");
+    }
+
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void RecursionFiveHundredDeepIsReportedInFull(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        using var temp = new TempDirectory();
+        var stacks = Record(temp, "deep.folded", [], py.Path!, "deep_recursion.py", "500", "1.5");
+        var deepest = stacks.Stacks.Where(s => FoldedStacks.FunctionOf(s.Frames[^1]) == "bottom").ToList();
+        Assert.NotEmpty(deepest);
+        foreach (var (frames, _) in deepest)
+        {
+            Assert.Equal(500, frames.Count(f => FoldedStacks.FunctionOf(f) == "recurse"));
+            Assert.Equal("<module>", FoldedStacks.FunctionOf(frames[0]));
+        }
+    }
+
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void GeneratorAndCoroutineFramesSitUnderTheirCallers(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        using var temp = new TempDirectory();
+        var stacks = Record(temp, "gen.folded", [], py.Path!, "generators_async.py", "1.5");
+
+        var generator = stacks.Stacks.Where(s => FoldedStacks.FunctionOf(s.Frames[^1]) == "produce").ToList();
+        Assert.NotEmpty(generator);
+        Assert.All(generator, s => Assert.Equal("consume_generator", FoldedStacks.FunctionOf(s.Frames[^2])));
+
+        var coroutine = stacks.Stacks.Where(s => FoldedStacks.FunctionOf(s.Frames[^1]) == "async_burn").ToList();
+        Assert.NotEmpty(coroutine);
+        Assert.All(coroutine, s => Assert.Equal("async_main", FoldedStacks.FunctionOf(s.Frames[^2])));
+    }
+
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void NonAsciiNamesAndPathsSurvive(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        using var temp = new TempDirectory("sonde-données-测试-" + Guid.NewGuid().ToString("N")[..6]);
+        var script = temp.File("naïve_名前.py");
+        File.WriteAllText(script, """
+            import time
+            def 计算_çà(seconds):
+                end = time.time() + seconds
+                x = 0
+                while time.time() < end:
+                    x += sum(range(1000))
+                return x
+            计算_çà(1.5)
+            """);
+        var folded = temp.File("out.folded");
+        var result = SondeCli.Run("record", "-o", folded, "--", py.Path!, script);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var stacks = FoldedStacks.Load(folded);
+        Assert.Contains(stacks.Stacks, s => s.Frames[^1] == $"计算_çà ({script}:2)");
+    }
+
+    internal static FoldedStacks Record(TempDirectory temp, string output, string[] options, string python, string fixture, params string[] args)
+    {
+        var path = temp.File(output);
+        var result = SondeCli.Run(["record", "-o", path, .. options, "--", python, Repository.Fixture(fixture), .. args]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return FoldedStacks.Load(path);
+    }
+}
