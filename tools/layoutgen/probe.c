@@ -1,0 +1,308 @@
+/*
+ * Layout probe for Sonde (see tools/layoutgen/README.md).
+ *
+ * Compiled against one CPython version's own headers (3.8-3.13) and run on the build machine. It prints
+ * every property of src/Sonde.Remote/CPython/Layouts/PythonLayout.cs, in declaration order, as
+ * "Name=value": offsetof/sizeof, enum constants and bit positions. A field that does not exist in the
+ * version prints -1. The first line is "PyVersion=3.X.Y" (from the headers' PY_VERSION), which
+ * generate.sh puts in the header comment instead of a property.
+ *
+ * Nothing here calls into libpython, so the probe needs the headers only.
+ */
+#define Py_BUILD_CORE 1
+
+#include <Python.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#if PY_VERSION_HEX < 0x03080000 || PY_VERSION_HEX >= 0x030E0000
+#error "layoutgen supports CPython 3.8 to 3.13"
+#endif
+
+#if PY_VERSION_HEX < 0x03090000
+/* 3.8: _PyRuntimeState and PyInterpreterState live in pycore_pystate.h. */
+#include <internal/pycore_pystate.h>
+#else
+#include <internal/pycore_runtime.h>
+#include <internal/pycore_interp.h>
+#include <internal/pycore_pystate.h>
+#endif
+
+#if PY_VERSION_HEX < 0x030B0000
+#include <frameobject.h>   /* PyFrameObject */
+#include <longintrepr.h>   /* PyLongObject, PyLong_SHIFT */
+#else
+#include <internal/pycore_frame.h>  /* _PyInterpreterFrame, enum _frameowner */
+#include <internal/pycore_code.h>
+#endif
+
+#define ABSENT (-1L)
+
+static void put(const char *name, long value)
+{
+    printf("%s=%ld\n", name, value);
+}
+
+#define OFF(name, type, member) put(name, (long)offsetof(type, member))
+#define SIZE(name, type) put(name, (long)sizeof(type))
+#define VAL(name, value) put(name, (long)(value))
+#define NONE(name) put(name, ABSENT)
+
+/* Bit position (0-31) of the lowest bit that differs between the state word of a zeroed PyASCIIObject and
+ * one where the probe has set a bitfield. */
+static long state_bit(const PyASCIIObject *changed)
+{
+    uint32_t word;
+    memcpy(&word, (const char *)changed + offsetof(PyASCIIObject, state), sizeof word);
+    for (long bit = 0; bit < 32; bit++) {
+        if (word & ((uint32_t)1 << bit)) {
+            return bit;
+        }
+    }
+    fprintf(stderr, "probe: setting a unicode state bitfield changed no bit in the first 32-bit word\n");
+    return -2;
+}
+
+int main(void)
+{
+    printf("PyVersion=%s\n", PY_VERSION);
+    VAL("Major", PY_MAJOR_VERSION);
+    VAL("Minor", PY_MINOR_VERSION);
+
+    /* ---- _PyRuntimeState ---- */
+    OFF("RuntimeInterpretersHead", _PyRuntimeState, interpreters.head);
+    OFF("RuntimeInterpretersMain", _PyRuntimeState, interpreters.main);
+#if PY_VERSION_HEX < 0x030C0000
+    OFF("RuntimeTstateCurrent", _PyRuntimeState, gilstate.tstate_current);
+    OFF("RuntimeGilLastHolder", _PyRuntimeState, ceval.gil.last_holder);
+    OFF("RuntimeGilLocked", _PyRuntimeState, ceval.gil.locked);
+#else
+    /* 3.12+: the current thread state is the thread-local _Py_tss_tstate, and each interpreter points
+     * to its GIL. */
+    NONE("RuntimeTstateCurrent");
+    NONE("RuntimeGilLastHolder");
+    NONE("RuntimeGilLocked");
+#endif
+
+    /* ---- PyInterpreterState ---- */
+    OFF("InterpNext", PyInterpreterState, next);
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("InterpThreadsHead", PyInterpreterState, tstate_head);
+#else
+    OFF("InterpThreadsHead", PyInterpreterState, threads.head);
+#endif
+    OFF("InterpId", PyInterpreterState, id);
+#if PY_VERSION_HEX >= 0x030C0000
+    OFF("InterpGilPointer", PyInterpreterState, ceval.gil);
+    OFF("GilLastHolder", struct _gil_runtime_state, last_holder);
+    OFF("GilLocked", struct _gil_runtime_state, locked);
+#else
+    NONE("InterpGilPointer");
+    NONE("GilLastHolder");
+    NONE("GilLocked");
+#endif
+
+    /* ---- PyThreadState ---- */
+    OFF("TstateNext", PyThreadState, next);
+    OFF("TstateInterp", PyThreadState, interp);
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("TstateFrame", PyThreadState, frame);
+    NONE("TstateCframe");
+    NONE("CframeCurrentFrame");
+    NONE("TstateCurrentFrame");
+#elif PY_VERSION_HEX < 0x030D0000
+    NONE("TstateFrame");
+    OFF("TstateCframe", PyThreadState, cframe);
+    OFF("CframeCurrentFrame", _PyCFrame, current_frame);
+    NONE("TstateCurrentFrame");
+#else
+    NONE("TstateFrame");
+    NONE("TstateCframe");
+    NONE("CframeCurrentFrame");
+    OFF("TstateCurrentFrame", PyThreadState, current_frame);
+#endif
+    OFF("TstateThreadId", PyThreadState, thread_id);
+#if PY_VERSION_HEX >= 0x030B0000
+    OFF("TstateNativeThreadId", PyThreadState, native_thread_id);
+    OFF("TstateDatastackChunk", PyThreadState, datastack_chunk);
+#else
+    NONE("TstateNativeThreadId");
+    NONE("TstateDatastackChunk");
+#endif
+
+    /* ---- _PyStackChunk (3.11+) ---- */
+#if PY_VERSION_HEX >= 0x030B0000
+    OFF("StackChunkPrevious", _PyStackChunk, previous);
+    OFF("StackChunkSize", _PyStackChunk, size);
+    OFF("StackChunkTop", _PyStackChunk, top);
+    OFF("StackChunkData", _PyStackChunk, data);
+#else
+    NONE("StackChunkPrevious");
+    NONE("StackChunkSize");
+    NONE("StackChunkTop");
+    NONE("StackChunkData");
+#endif
+
+    /* ---- PyFrameObject (3.8-3.10) ---- */
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("FrameBack", PyFrameObject, f_back);
+    OFF("FrameCode", PyFrameObject, f_code);
+    OFF("FrameLasti", PyFrameObject, f_lasti);
+    OFF("FrameLineno", PyFrameObject, f_lineno);
+    OFF("FrameLocalsPlus", PyFrameObject, f_localsplus);
+#else
+    NONE("FrameBack");
+    NONE("FrameCode");
+    NONE("FrameLasti");
+    NONE("FrameLineno");
+    NONE("FrameLocalsPlus");
+#endif
+
+    /* ---- _PyInterpreterFrame (3.11+) ---- */
+#if PY_VERSION_HEX >= 0x030B0000
+#if PY_VERSION_HEX >= 0x030D0000
+    OFF("IFrameCode", _PyInterpreterFrame, f_executable);
+#else
+    OFF("IFrameCode", _PyInterpreterFrame, f_code);
+#endif
+    OFF("IFramePrevious", _PyInterpreterFrame, previous);
+#if PY_VERSION_HEX >= 0x030D0000
+    OFF("IFrameInstrPtr", _PyInterpreterFrame, instr_ptr);
+#else
+    OFF("IFrameInstrPtr", _PyInterpreterFrame, prev_instr);
+#endif
+    OFF("IFrameOwner", _PyInterpreterFrame, owner);
+#if PY_VERSION_HEX < 0x030C0000
+    OFF("IFrameIsEntry", _PyInterpreterFrame, is_entry);
+#else
+    NONE("IFrameIsEntry");
+#endif
+    OFF("IFrameLocalsPlus", _PyInterpreterFrame, localsplus);
+    SIZE("IFrameSize", _PyInterpreterFrame);
+    VAL("FrameOwnedByThread", FRAME_OWNED_BY_THREAD);
+    VAL("FrameOwnedByGenerator", FRAME_OWNED_BY_GENERATOR);
+    VAL("FrameOwnedByFrameObject", FRAME_OWNED_BY_FRAME_OBJECT);
+#if PY_VERSION_HEX >= 0x030C0000
+    VAL("FrameOwnedByCStack", FRAME_OWNED_BY_CSTACK);
+#else
+    NONE("FrameOwnedByCStack");
+#endif
+#else
+    NONE("IFrameCode");
+    NONE("IFramePrevious");
+    NONE("IFrameInstrPtr");
+    NONE("IFrameOwner");
+    NONE("IFrameIsEntry");
+    NONE("IFrameLocalsPlus");
+    NONE("IFrameSize");
+    NONE("FrameOwnedByThread");
+    NONE("FrameOwnedByGenerator");
+    NONE("FrameOwnedByFrameObject");
+    NONE("FrameOwnedByCStack");
+#endif
+
+    /* ---- PyCodeObject ---- */
+    OFF("CodeFilename", PyCodeObject, co_filename);
+    OFF("CodeName", PyCodeObject, co_name);
+#if PY_VERSION_HEX >= 0x030B0000
+    OFF("CodeQualname", PyCodeObject, co_qualname);
+#else
+    NONE("CodeQualname");
+#endif
+    OFF("CodeFirstLineNo", PyCodeObject, co_firstlineno);
+#if PY_VERSION_HEX < 0x030A0000
+    OFF("CodeLnotab", PyCodeObject, co_lnotab);
+    NONE("CodeLinetable");
+#else
+    NONE("CodeLnotab");
+    OFF("CodeLinetable", PyCodeObject, co_linetable);
+#endif
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("CodeCode", PyCodeObject, co_code);
+    NONE("CodeCodeAdaptive");
+#else
+    NONE("CodeCode");
+    OFF("CodeCodeAdaptive", PyCodeObject, co_code_adaptive);
+#endif
+    OFF("CodeFlags", PyCodeObject, co_flags);
+    OFF("CodeArgCount", PyCodeObject, co_argcount);
+    OFF("CodeNLocals", PyCodeObject, co_nlocals);
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("CodeVarnames", PyCodeObject, co_varnames);
+    NONE("CodeLocalsPlusNames");
+    NONE("CodeNLocalsPlus");
+#else
+    NONE("CodeVarnames");
+    OFF("CodeLocalsPlusNames", PyCodeObject, co_localsplusnames);
+    OFF("CodeNLocalsPlus", PyCodeObject, co_nlocalsplus);
+#endif
+
+    /* ---- Objects ---- */
+    OFF("ObjectType", PyObject, ob_type);
+    OFF("VarObjectSize", PyVarObject, ob_size);
+    OFF("TypeName", PyTypeObject, tp_name);
+    OFF("TypeFlags", PyTypeObject, tp_flags);
+    OFF("UnicodeState", PyASCIIObject, state);
+    OFF("UnicodeLength", PyASCIIObject, length);
+    SIZE("UnicodeAsciiSize", PyASCIIObject);
+    SIZE("UnicodeCompactSize", PyCompactUnicodeObject);
+    {
+        PyASCIIObject probe;
+        memset(&probe, 0, sizeof probe);
+        probe.state.kind = 1;
+        VAL("UnicodeKindShift", state_bit(&probe));
+        memset(&probe, 0, sizeof probe);
+        probe.state.compact = 1;
+        VAL("UnicodeCompactBit", state_bit(&probe));
+        memset(&probe, 0, sizeof probe);
+        probe.state.ascii = 1;
+        VAL("UnicodeAsciiBit", state_bit(&probe));
+    }
+    /* The length of a bytes object is its ob_size. */
+    OFF("BytesSize", PyBytesObject, ob_base.ob_size);
+    OFF("BytesData", PyBytesObject, ob_sval);
+    OFF("TupleItems", PyTupleObject, ob_item);
+    OFF("FloatValue", PyFloatObject, ob_fval);
+#if PY_VERSION_HEX >= 0x030C0000
+    OFF("LongDigits", PyLongObject, long_value.ob_digit);
+    OFF("LongTag", PyLongObject, long_value.lv_tag);
+#else
+    OFF("LongDigits", PyLongObject, ob_digit);
+    NONE("LongTag");
+#endif
+    VAL("LongDigitBits", PyLong_SHIFT);
+
+    /* ---- _Py_DebugOffsets (3.13+): where the target's table keeps each value ---- */
+#if PY_VERSION_HEX >= 0x030D0000
+    OFF("DebugOffsetsVersion", struct _Py_DebugOffsets, version);
+    OFF("DebugRuntimeInterpretersHead", struct _Py_DebugOffsets, runtime_state.interpreters_head);
+    OFF("DebugInterpThreadsHead", struct _Py_DebugOffsets, interpreter_state.threads_head);
+    OFF("DebugTstateCurrentFrame", struct _Py_DebugOffsets, thread_state.current_frame);
+    OFF("DebugTstateNativeThreadId", struct _Py_DebugOffsets, thread_state.native_thread_id);
+    OFF("DebugIFramePrevious", struct _Py_DebugOffsets, interpreter_frame.previous);
+    OFF("DebugIFrameCode", struct _Py_DebugOffsets, interpreter_frame.executable);
+    OFF("DebugIFrameInstrPtr", struct _Py_DebugOffsets, interpreter_frame.instr_ptr);
+    OFF("DebugCodeFilename", struct _Py_DebugOffsets, code_object.filename);
+    OFF("DebugCodeQualname", struct _Py_DebugOffsets, code_object.qualname);
+    OFF("DebugCodeLinetable", struct _Py_DebugOffsets, code_object.linetable);
+    OFF("DebugCodeFirstLineNo", struct _Py_DebugOffsets, code_object.firstlineno);
+#else
+    NONE("DebugOffsetsVersion");
+    NONE("DebugRuntimeInterpretersHead");
+    NONE("DebugInterpThreadsHead");
+    NONE("DebugTstateCurrentFrame");
+    NONE("DebugTstateNativeThreadId");
+    NONE("DebugIFramePrevious");
+    NONE("DebugIFrameCode");
+    NONE("DebugIFrameInstrPtr");
+    NONE("DebugCodeFilename");
+    NONE("DebugCodeQualname");
+    NONE("DebugCodeLinetable");
+    NONE("DebugCodeFirstLineNo");
+#endif
+
+    return ferror(stdout) ? 1 : 0;
+}
