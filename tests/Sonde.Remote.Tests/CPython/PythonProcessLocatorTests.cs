@@ -61,6 +61,44 @@ public sealed class PythonProcessLocatorTests
     }
 
     [Fact]
+    public void DeletedExecutableIsStillRead()
+    {
+        // A package upgrade replaces the binary under a running program; maps then says "(deleted)".
+        var python = PythonInstalls.Require(PythonInstalls.DebianLabel);
+        var directory = Directory.CreateTempSubdirectory("sonde-deleted-").FullName;
+        try
+        {
+            var copy = Path.Combine(directory, "python3.11");
+            File.Copy(python.Path!, copy);
+            using var target = TargetProcess.StartPython(copy);
+            File.Delete(copy);
+
+            var binary = PythonProcessLocator.Locate(target.Id);
+
+            Assert.Equal(copy, binary.Path);
+            Assert.Equal(copy, binary.ExecutablePath);
+            Assert.Equal(target.FirstLine, binary.Version.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("/usr/bin/python3.9", 3, 9)]
+    [InlineData("/opt/lib/libpython3.12.so.1.0", 3, 12)]
+    [InlineData("libpython3.7m.so", 3, 7)]
+    [InlineData("/usr/bin/python2.7", 2, 7)]
+    public void FileNameGivesMajorAndMinor(string path, int major, int minor)
+    {
+        Assert.Equal(new PythonVersion(major, minor, 0), PythonProcessLocator.VersionFromFileName(path));
+    }
+
+    [Fact]
+    public void FileNameWithoutVersionGivesNothing() => Assert.Null(PythonProcessLocator.VersionFromFileName("/usr/bin/python3"));
+
+    [Fact]
     public void MissingProcessSaysToCheckThePid()
     {
         var error = Assert.Throws<TargetException>(() => PythonProcessLocator.Locate(int.MaxValue));
