@@ -56,7 +56,7 @@ public static partial class PythonProcessLocator
         {
             throw new TargetException(
                 $"process {processId} maps {displayPath} in a way Sonde does not understand (no region holds its first " +
-                "segment); please report this with the contents of /proc/{processId}/maps");
+                $"segment); please report this with the contents of /proc/{processId}/maps");
         }
         var runtimeAddress = bias + runtime.Value;
         var version = DetectVersion(memory, elf, bias, runtimeAddress, StripDeleted(displayPath))
@@ -181,7 +181,7 @@ public static partial class PythonProcessLocator
         }
         catch (UnauthorizedAccessException e)
         {
-            throw PermissionDenied(processId, e);
+            throw TargetErrors.PermissionDenied(processId, e);
         }
         catch (IOException)
         {
@@ -189,9 +189,6 @@ public static partial class PythonProcessLocator
             return null;
         }
     }
-
-    private static TargetException PermissionDenied(int processId, Exception inner) =>
-        ProcessVmMemory.ErrorFor(processId, 1 /* EPERM */) ?? new TargetException(inner.Message, inner);
 
     /// <summary>
     /// Ways to open a library the target mapped: through the target's root (containers) or map_files (deleted
