@@ -9,9 +9,10 @@ public sealed class CodeInfo
     private readonly int _minor;
     private readonly Dictionary<int, int> _lineByOffset = [];
 
-    internal CodeInfo(ulong address, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart)
+    internal CodeInfo(ulong address, CodeIdentity identity, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart)
     {
         Address = address;
+        Identity = identity;
         Qualname = qualname;
         Filename = filename;
         FirstLine = firstLine;
@@ -21,6 +22,7 @@ public sealed class CodeInfo
     }
 
     public ulong Address { get; }
+    internal CodeIdentity Identity { get; }
     public string Qualname { get; }
     public string Filename { get; }
     public int FirstLine { get; }

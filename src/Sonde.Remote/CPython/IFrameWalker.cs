@@ -6,5 +6,5 @@ internal interface IFrameWalker
     const int MaxDepth = 20_000;
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
-    WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames);
+    WalkResult Walk(in RemoteThread thread, List<RawFrame> frames);
 }

@@ -7,7 +7,7 @@ namespace Sonde.Remote.CPython;
 /// at the highest address. Reading a window below the newest frame usually brings the whole stack over in
 /// one call; frames outside the window (generators, other chunks) are read one by one.
 /// </summary>
-internal sealed class InterpreterFrameWalker(RemoteObjects objects, CodeObjectCache codes) : IFrameWalker
+internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalker
 {
     private const int WindowSize = 16 * 1024;
 
@@ -16,7 +16,7 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects, CodeObjectCa
     private ulong _windowStart;
     private int _windowLength;
 
-    public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
+    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames)
     {
         _windowLength = 0;
         var frameSize = _layout.IFrameSize;
@@ -32,12 +32,10 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects, CodeObjectCa
             var previous = RemoteReader.Pointer(block, _layout.IFramePrevious);
             if (!IsShim(block))
             {
-                var code = codes.Get(RemoteReader.Pointer(block, _layout.IFrameCode));
-                if (code is null) return WalkResult.Torn;
+                var code = RemoteReader.Pointer(block, _layout.IFrameCode);
                 var instruction = RemoteReader.Pointer(block, _layout.IFrameInstrPtr);
-                var byteOffset = (long)(instruction - code.BytecodeStart);
-                var line = byteOffset is >= 0 and < int.MaxValue ? code.LineForByteOffset((int)byteOffset) : code.FirstLine;
-                frames.Add(new RemoteFrame(code, line));
+                var byteOffset = (long)(instruction - code - (ulong)_layout.CodeCodeAdaptive);
+                frames.Add(new RawFrame(code, byteOffset is >= 0 and < int.MaxValue ? (int)byteOffset : -1));
             }
             address = previous;
         }

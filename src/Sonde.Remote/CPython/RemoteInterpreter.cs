@@ -17,6 +17,7 @@ public sealed class RemoteInterpreter
     private readonly IFrameWalker _walker;
     private readonly PthreadThreadIds? _pthreadIds;
     private readonly int _tstateSize;
+    private readonly List<RawFrame> _raw = [];
     private ulong[] _handles = new ulong[16];
     private int[] _tids = new int[16];
 
@@ -27,7 +28,7 @@ public sealed class RemoteInterpreter
         Layout = layout;
         _objects = new RemoteObjects(memory, layout);
         Codes = new CodeObjectCache(_objects);
-        _walker = layout.Minor >= 11 ? new InterpreterFrameWalker(_objects, Codes) : new FrameObjectWalker(_objects, Codes);
+        _walker = layout.Minor >= 11 ? new InterpreterFrameWalker(_objects) : new FrameObjectWalker(_objects);
         _pthreadIds = layout.TstateNativeThreadId < 0 ? new PthreadThreadIds(memory) : null;
         int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
@@ -92,7 +93,13 @@ public sealed class RemoteInterpreter
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
-    public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames) => _walker.Walk(thread, frames);
+    public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
+    {
+        _raw.Clear();
+        var result = _walker.Walk(thread, _raw);
+        if (result != WalkResult.Complete) return result;
+        return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
+    }
 
     private ulong TopFrame(ReadOnlySpan<byte> tstate)
     {
