@@ -191,6 +191,30 @@ def walk(L):
     check("datastack chunks end in NULL", chunk, 0)
 
 
+def check_subinterpreter(L, runtime, main):
+    """With a second interpreter alive, the list head is the new one, with its id, pointing on to main."""
+    module = None
+    for name in ("_interpreters", "_xxsubinterpreters"):
+        try:
+            module = __import__(name)
+            break
+        except ImportError:
+            pass
+    if module is None:
+        failures.append("cannot check InterpId and InterpNext: no _interpreters or _xxsubinterpreters module")
+        return
+    sub = module.create()
+    try:
+        sub_id = int(sub[0] if isinstance(sub, tuple) else sub)
+        head = ptr(runtime + L["RuntimeInterpretersHead"])
+        check("interpreters.head is the new interpreter", head != main, True)
+        check("new interpreter id", i64(head + L["InterpId"]), sub_id)
+        check("new interpreter next", ptr(head + L["InterpNext"]), main)
+        check("interpreters.main", ptr(runtime + L["RuntimeInterpretersMain"]), main)
+    finally:
+        module.destroy(sub)
+
+
 def check_debug_offsets(L):
     runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
     check("debug cookie", ctypes.string_at(runtime, 8), b"xdebugpy")
@@ -220,6 +244,9 @@ def main():
         return 1
     check_objects(L)
     walk(L)
+    # Last: switching to another interpreter and back leaves the GIL's last_holder pointing at its thread.
+    runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
+    check_subinterpreter(L, runtime, ptr(runtime + L["RuntimeInterpretersMain"]))
     if L["DebugOffsetsVersion"] >= 0:
         check_debug_offsets(L)
     if failures:
