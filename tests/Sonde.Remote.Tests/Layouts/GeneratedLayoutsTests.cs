@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Sonde.Remote.CPython.Layouts;
+using Sonde.Testing;
 using LayoutTable = Sonde.Remote.CPython.Layouts.Layouts;
 
 namespace Sonde.Remote.Tests.Layouts;
@@ -169,6 +170,35 @@ public sealed class GeneratedLayoutsTests(GeneratedLayoutsTests.GeneratorRun run
             // _Py_DebugOffsets starts with char cookie[8], then uint64_t version.
             Assert.Equal(8, layout.DebugOffsetsVersion);
         }
+    }
+
+    /// <summary>
+    /// Each installed interpreter follows its committed layout through its own memory (tools/layoutgen/verify.py):
+    /// this catches a field the probe picked wrongly, which offsetof alone cannot.
+    /// </summary>
+    public static TheoryData<string> Interpreters => PythonInstalls.Labels;
+
+    [Theory]
+    [MemberData(nameof(Interpreters))]
+    public async Task RunningInterpreterAgreesWithItsLayout(string label)
+    {
+        var install = PythonInstalls.Require(label);
+        var layoutFile = Path.Combine(run.RepoRoot, "src", "Sonde.Remote", "CPython", "Layouts", $"Layout3_{install.Minor}.g.cs");
+        var start = new ProcessStartInfo(install.Path!)
+        {
+            ArgumentList = { Path.Combine(run.RepoRoot, "tools", "layoutgen", "verify.py"), layoutFile },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {install.Path}");
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0 && output.Trim() == "ok",
+            $"{install.Path} disagrees with {Path.GetFileName(layoutFile)} (exit {process.ExitCode}):\n{output}");
     }
 
     private static string FirstDifference(byte[] committed, byte[] generated)
