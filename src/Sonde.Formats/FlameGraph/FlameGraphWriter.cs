@@ -52,11 +52,10 @@ public sealed class FlameGraphWriter : IProfileWriter
         {
             var offset = tree.OffsetOf(node);
             var frameId = tree.FrameOf(node);
-            var frame = frameId < 0 ? Frame.Pseudo(RootLabel, FrameKind.Truncated) : frames[frameId];
-            var label = frameId < 0 ? RootLabel : labels[frameId] ??= frame.Label;
+            var label = frameId < 0 ? RootLabel : labels[frameId] ??= frames[frameId].Label;
+            var color = frameId < 0 ? FlameColors.Root : FlameColors.Of(frames[frameId]);
             var y = height - FooterHeight - (tree.DepthOf(node) + 1) * FrameHeight;
-            WriteFrame(writer, label, frameId < 0 ? (230, 225, 215) : FlameColors.Of(frame),
-                offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y);
+            WriteFrame(writer, label, color, offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y);
         }
         writer.Write("<script type=\"text/ecmascript\"><![CDATA[\n");
         writer.Write(FlameGraphAssets.Script);
