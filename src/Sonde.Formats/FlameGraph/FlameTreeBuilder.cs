@@ -69,9 +69,10 @@ internal sealed class FlameTreeBuilder
         }
         // Threads with equal labels stay apart: they are different threads, so ties go by thread index.
         threads.Sort((a, b) =>
-            _rank[_frames.OfThread(a.Thread)] != _rank[_frames.OfThread(b.Thread)]
-                ? _rank[_frames.OfThread(a.Thread)].CompareTo(_rank[_frames.OfThread(b.Thread)])
-                : a.Thread.CompareTo(b.Thread));
+        {
+            var byLabel = _rank[_frames.OfThread(a.Thread)].CompareTo(_rank[_frames.OfThread(b.Thread)]);
+            return byLabel != 0 ? byLabel : a.Thread.CompareTo(b.Thread);
+        });
 
         long offset = 0;
         var visible = new List<(int Node, int Start, int End)>();

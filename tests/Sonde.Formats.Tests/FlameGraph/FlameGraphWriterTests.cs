@@ -127,6 +127,36 @@ public sealed class FlameGraphWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Light_stacks_that_merge_into_a_wide_frame_are_drawn()
+    {
+        var builder = new ProfileBuilder();
+        for (var line = 1; line <= 12_000; line++) builder.Add(1, F("main"), F("work", "app.py", 10, line));
+
+        var merged = Frames(Parse(Write(_writer, builder.Profile)));
+        var byLine = Frames(Parse(Write(_writer, builder.Profile, new WriteOptions(Lines: true))));
+
+        Assert.Equal(["all", "main (app.py:1)", "work (app.py:10)"], merged.Select(f => f.Label));
+        Assert.Equal(12_000, merged[2].Weight);
+        Assert.Equal(["all", "main (app.py:1)"], byLine.Select(f => f.Label));
+    }
+
+    [Fact]
+    public void Threads_with_equal_labels_stay_apart()
+    {
+        var profile = new Profile(WeightType.Samples);
+        var stack = profile.InternStack([F("main")]);
+        profile.AddSample(stack, profile.ThreadIndex(1, 100, "MainThread"), 0);
+        profile.AddSample(stack, profile.ThreadIndex(2, 100, "MainThread"), 0);
+        profile.AddSample(stack, profile.ThreadIndex(2, 100, "MainThread"), 0);
+
+        var frames = Frames(Parse(Write(_writer, profile, new WriteOptions(ThreadRoots: true))));
+
+        Assert.Equal(["all", "thread MainThread (100)", "main (app.py:1)", "thread MainThread (100)", "main (app.py:1)"],
+            frames.Select(f => f.Label));
+        Assert.Equal([3L, 1, 1, 2, 2], frames.Select(f => f.Weight));
+    }
+
+    [Fact]
     public void Output_does_not_depend_on_interning_order()
     {
         var a = new[] { F("main"), F("a", "x.py", 3) };
