@@ -58,4 +58,17 @@ public sealed class FormatRegistryTests
         Assert.Equal(["folded", "speedscope", "flamegraph"], FormatRegistry.Names);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
+
+    [Fact]
+    public void Every_writer_leaves_the_stream_open()
+    {
+        foreach (var name in FormatRegistry.Names)
+        {
+            using var stream = new MemoryStream();
+            FormatRegistry.ForName(name).Write(ProfileBuilder.Sample(), stream, WriteOptions.Default);
+
+            Assert.True(stream.CanWrite, name);
+            Assert.True(stream.Length > 0, name);
+        }
+    }
 }

@@ -9,6 +9,9 @@ namespace Sonde.Formats.FlameGraph;
 /// </summary>
 internal static class FlameColors
 {
+    /// <summary>The <c>all</c> frame: neutral, as it is no code.</summary>
+    public static readonly (int R, int G, int B) Root = (230, 225, 215);
+
     public static (int R, int G, int B) Of(Frame frame)
     {
         var hash = Fnv1a(frame.Function);

@@ -38,56 +38,46 @@ public sealed class FlameGraphWriter : IProfileWriter
     {
         var stacks = StackWeights.Collect(profile, options.WeightIndex, options.ThreadRoots);
         var frames = new MergedFrames(profile, options.Lines);
-        var tree = FlameTree.Build(profile, frames, stacks);
-        var drawn = Layout(tree, out var maxDepth);
-        var height = HeaderHeight + (maxDepth + 1) * FrameHeight + FooterHeight;
+        var tree = FlameTreeBuilder.Build(profile, frames, stacks, MinWidthPixels / ChartWidth);
         var total = tree.TotalOf(FlameTree.RootNode);
+        var drawn = PreOrder(tree, out var maxDepth);
+        var height = HeaderHeight + (maxDepth + 1) * FrameHeight + FooterHeight;
         var scale = total > 0 ? (double)ChartWidth / total : 0;
 
         using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         var weight = profile.WeightTypes[options.WeightIndex];
         WriteHeader(writer, profile, options, weight, total, height);
         var labels = new string[frames.Count];
-        foreach (var (node, offset) in drawn)
+        foreach (var node in drawn)
         {
+            var offset = tree.OffsetOf(node);
             var frameId = tree.FrameOf(node);
-            var frame = frameId < 0 ? Frame.Pseudo(RootLabel, FrameKind.Truncated) : frames[frameId];
-            var label = frameId < 0 ? RootLabel : labels[frameId] ??= frame.Label;
+            var label = frameId < 0 ? RootLabel : labels[frameId] ??= frames[frameId].Label;
+            var color = frameId < 0 ? FlameColors.Root : FlameColors.Of(frames[frameId]);
             var y = height - FooterHeight - (tree.DepthOf(node) + 1) * FrameHeight;
-            WriteFrame(writer, label, frameId < 0 ? (230, 225, 215) : FlameColors.Of(frame),
-                offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y);
+            WriteFrame(writer, label, color, offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y);
         }
         writer.Write("<script type=\"text/ecmascript\"><![CDATA[\n");
         writer.Write(FlameGraphAssets.Script);
         writer.Write("]]></script>\n</svg>\n");
     }
 
-    /// <summary>The nodes to draw in pre-order, each with its offset from the left in weight units.</summary>
-    private static List<(int Node, long Offset)> Layout(FlameTree tree, out int maxDepth)
+    /// <summary>The nodes in pre-order, callers before callees and siblings left to right.</summary>
+    private static List<int> PreOrder(FlameTree tree, out int maxDepth)
     {
-        var total = tree.TotalOf(FlameTree.RootNode);
-        var minWeight = total * MinWidthPixels / ChartWidth;
-        var drawn = new List<(int Node, long Offset)>();
-        var pending = new Stack<(int Node, long Offset)>();
-        var children = new List<(int Node, long Offset)>();
-        pending.Push((FlameTree.RootNode, 0));
+        var nodes = new List<int>(tree.Count);
+        var pending = new Stack<int>();
+        pending.Push(FlameTree.RootNode);
         maxDepth = 0;
         while (pending.Count > 0)
         {
-            var (node, offset) = pending.Pop();
-            drawn.Add((node, offset));
+            var node = pending.Pop();
+            nodes.Add(node);
             maxDepth = Math.Max(maxDepth, tree.DepthOf(node));
-            children.Clear();
-            var childOffset = offset;
-            foreach (var child in tree.ChildrenOf(node))
-            {
-                var weight = tree.TotalOf(child);
-                if (weight >= minWeight && weight > 0) children.Add((child, childOffset));
-                childOffset += weight;
-            }
-            for (var i = children.Count - 1; i >= 0; i--) pending.Push(children[i]);
+            var first = tree.FirstChildOf(node);
+            for (var child = first + tree.ChildCountOf(node) - 1; child >= first; child--) pending.Push(child);
         }
-        return drawn;
+        return nodes;
     }
 
     private static void WriteHeader(StreamWriter writer, Profile profile, WriteOptions options, WeightType weight, long total, int height)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Sonde.Profiles;
 
@@ -45,7 +46,7 @@ public sealed class FoldedWriter : IProfileWriter
         {
             writer.Write(key);
             writer.Write(' ');
-            writer.WriteLine(byText[key].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteLine(byText[key].ToString(CultureInfo.InvariantCulture));
         }
     }
 
