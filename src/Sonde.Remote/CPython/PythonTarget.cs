@@ -24,7 +24,7 @@ public sealed class PythonTarget
     public static PythonTarget Attach(int pid)
     {
         var binary = PythonProcessLocator.Locate(pid);
-        var layout = Layouts.Layouts.ForVersion(binary.Version.Major, binary.Version.Minor)
+        var layout = KnownLayouts.ForVersion(binary.Version.Major, binary.Version.Minor)
             ?? throw new TargetException($"process {pid} runs CPython {binary.Version}, which Sonde can't read; Sonde supports {PythonVersion.SupportedRange}");
         var memory = new ProcessVmMemory(pid);
         var (reconciled, mismatches) = DebugOffsets.Reconcile(memory, layout, binary.RuntimeAddress);

@@ -98,7 +98,19 @@ public sealed class RemoteInterpreter
         _raw.Clear();
         var result = _walker.Walk(thread, _raw);
         if (result != WalkResult.Complete) return result;
+        // A thread that moved on while we walked (a generator that yielded, a call that returned) can leave a
+        // chain cut short that still looks whole; if its innermost frame changed, the sample is torn.
+        if (!TryReadTopFrame(thread.Address, out var top) || top != thread.TopFrame) return WalkResult.Torn;
         return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
+    }
+
+    private bool TryReadTopFrame(ulong tstate, out ulong frame)
+    {
+        if (Layout.TstateFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateFrame, out frame);
+        if (Layout.TstateCurrentFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
+        frame = 0;
+        if (!_memory.TryPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
+        return cframe == 0 || _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
     }
 
     private ulong TopFrame(ReadOnlySpan<byte> tstate)

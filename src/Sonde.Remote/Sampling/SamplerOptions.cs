@@ -8,5 +8,5 @@ public sealed record SamplerOptions
     public bool IncludeIdle { get; init; }
     public bool GilOnly { get; init; }
     /// <summary>Spread of each interval around its mean, as a fraction; keeps ticks from aliasing with periodic work.</summary>
-    public double Jitter { get; init; } = 0.2;
+    public double Jitter { get; init; } = 0.5;
 }

@@ -20,7 +20,7 @@ public sealed class CpuSharesTests
     public void SharesAcrossThreadsMatchGroundTruth(string python)
     {
         var py = PythonInstalls.Require(python);
-        AssertShares(py.Path!, ["6", "--threads"], ["burn_a", "burn_b", "burn_c", "burn_d"]);
+        AssertShares(py.Path!, ["3", "--threads"], ["burn_a", "burn_b", "burn_c", "burn_d"]);
     }
 
     private static void AssertShares(string python, string[] fixtureArgs, string[] functions)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Reflection;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Testing;
-using LayoutTable = Sonde.Remote.CPython.Layouts.Layouts;
 
 namespace Sonde.Remote.Tests.Layouts;
 
@@ -52,12 +51,12 @@ public sealed class GeneratedLayoutsTests(GeneratedLayoutsTests.GeneratorRun run
     [Fact]
     public void AllHoldsEverySupportedVersionInOrder()
     {
-        Assert.Equal([8, 9, 10, 11, 12, 13], LayoutTable.All.Select(l => l.Minor));
-        Assert.All(LayoutTable.All, l => Assert.Equal(3, l.Major));
-        Assert.Same(LayoutTable.V3_11, LayoutTable.ForVersion(3, 11));
-        Assert.Null(LayoutTable.ForVersion(3, 7));
-        Assert.Null(LayoutTable.ForVersion(3, 14));
-        Assert.Null(LayoutTable.ForVersion(2, 7));
+        Assert.Equal([8, 9, 10, 11, 12, 13], KnownLayouts.All.Select(l => l.Minor));
+        Assert.All(KnownLayouts.All, l => Assert.Equal(3, l.Major));
+        Assert.Same(KnownLayouts.V3_11, KnownLayouts.ForVersion(3, 11));
+        Assert.Null(KnownLayouts.ForVersion(3, 7));
+        Assert.Null(KnownLayouts.ForVersion(3, 14));
+        Assert.Null(KnownLayouts.ForVersion(2, 7));
     }
 
     /// <summary>
@@ -125,7 +124,7 @@ public sealed class GeneratedLayoutsTests(GeneratedLayoutsTests.GeneratorRun run
     [MemberData(nameof(Minors))]
     public void EachFieldExistsExactlyInItsVersions(int minor)
     {
-        var layout = LayoutTable.ForVersion(3, minor);
+        var layout = KnownLayouts.ForVersion(3, minor);
         Assert.NotNull(layout);
 
         var properties = typeof(PythonLayout).GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -149,7 +148,7 @@ public sealed class GeneratedLayoutsTests(GeneratedLayoutsTests.GeneratorRun run
     [MemberData(nameof(Minors))]
     public void KnownConstantsHold(int minor)
     {
-        var layout = LayoutTable.ForVersion(3, minor)!;
+        var layout = KnownLayouts.ForVersion(3, minor)!;
         Assert.Equal(minor, layout.Minor);
         // 64-bit builds: ob_refcnt then ob_type; ob_size follows.
         Assert.Equal(8, layout.ObjectType);

@@ -4,11 +4,11 @@ namespace Sonde.Remote.CPython.Layouts;
 /// The generated <see cref="PythonLayout"/> of every supported CPython minor version. Each <c>V3_N</c> field
 /// lives in its own <c>Layout3_N.g.cs</c>, written by <c>tools/layoutgen/generate.sh</c>.
 /// </summary>
-public static partial class Layouts
+public static partial class KnownLayouts
 {
     // Assigned in the static constructor, which runs after the field initializers of every partial file;
     // a field initializer here could run before the V3_N fields are set.
-    static Layouts()
+    static KnownLayouts()
     {
         All = [V3_8, V3_9, V3_10, V3_11, V3_12, V3_13];
     }
