@@ -23,8 +23,8 @@ public static class FormatRegistry
     private static readonly FormatEntry[] _formats =
     [
         new("sonde", () => new NativeWriter(), () => new NativeReader(), ["*.sonde"]),
-        new("folded", () => new FoldedWriter(), () => new FoldedReader(), ["*.folded", "*.txt", "*.collapsed", "*.austin"]),
         new("speedscope", () => new SpeedscopeWriter(), () => new SpeedscopeReader(), ["*.speedscope.json"]),
+        new("folded", () => new FoldedWriter(), () => new FoldedReader(), ["*.folded", "*.txt"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
     ];
 

@@ -5,7 +5,8 @@ namespace Sonde.Formats.Tests;
 /// <summary>A profile that uses every part of the model, with names chosen to trip careless encoders.</summary>
 internal static class RichProfile
 {
-    public static Profile Create(int repeat = 1)
+    /// <param name="extremeWeights">Include weights at the limits of a long, which only a lossless format can carry.</param>
+    public static Profile Create(int repeat = 1, bool extremeWeights = true)
     {
         var profile = new Profile(WeightType.Samples, WeightType.WallTime, WeightType.CpuTime);
         var metadata = profile.Metadata;
@@ -48,7 +49,8 @@ internal static class RichProfile
             Add(profile, b, ref time, [2, 20_000_000, 1], truncated, native, work);
             Add(profile, c, ref time, [1, 10_000_000, 5_000_000], longName);
             profile.AddSample(StackTable.Root, c, time += 7, [1, 10_000_000, 0]);
-            Add(profile, a, ref time, [1, long.MaxValue, long.MinValue], main);
+            if (extremeWeights) Add(profile, a, ref time, [1, long.MaxValue, long.MinValue], main);
+            else Add(profile, a, ref time, [1, 123_456, 654_321], main);
         }
         // Renamed after its first samples, as a thread that calls threading.current_thread().name = ... does.
         profile.ThreadIndex(4242, 4250, "worker-renamed");

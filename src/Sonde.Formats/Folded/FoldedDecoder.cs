@@ -199,7 +199,7 @@ internal sealed class FoldedDecoder
             {
                 var space = rest.LastIndexOf(' ');
                 if (space < 0) throw MissingMetrics();
-                _metrics[m] = ParseMetric(rest[(space + 1)..], signed: true);
+                _metrics[m] = ParseMetric(rest[(space + 1)..]);
                 rest = rest[..space];
             }
             return rest;
@@ -212,14 +212,14 @@ internal sealed class FoldedDecoder
         {
             var comma = m < _metricCount - 1 ? numbers.IndexOf(',') : numbers.Length;
             if (comma < 0) throw MissingMetrics();
-            _metrics[m] = ParseMetric(numbers[..comma], signed: _dialect == FoldedDialect.Austin);
+            _metrics[m] = ParseMetric(numbers[..comma]);
             numbers = comma < numbers.Length ? numbers[(comma + 1)..] : default;
         }
         return rest[..last];
     }
 
-    private long ParseMetric(ReadOnlySpan<char> text, bool signed) =>
-        long.TryParse(text, signed ? NumberStyles.AllowLeadingSign : NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+    private long ParseMetric(ReadOnlySpan<char> text) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw MissingMetrics();
 
@@ -274,7 +274,8 @@ internal sealed class FoldedDecoder
                         processId = pid;
                         if (command.Length > 0) NoteProcess(profile, pid, command);
                     }
-                    else if (!PseudoFrames.TryParseThread(label, out threadId, out threadName)) break;
+                    else if (PseudoFrames.TryParseThread(label, out var id, out var name)) (threadId, threadName) = (id, name);
+                    else break;
                 }
                 break;
         }
@@ -408,5 +409,5 @@ internal sealed class FoldedDecoder
         }
     }
 
-    private static string Clip(ReadOnlySpan<char> text) => text.Length <= 20 ? text.ToString() : text[..20].ToString() + "...";
+    private static string Clip(ReadOnlySpan<char> text) => ErrorText.Quote(text);
 }

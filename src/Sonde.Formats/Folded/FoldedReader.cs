@@ -13,13 +13,18 @@ public sealed class FoldedReader : IProfileReader
 {
     public string FormatName => "folded";
 
-    /// <summary>Text without control characters whose first stack line ends in a number, or an Austin header.</summary>
+    /// <summary>
+    /// Text without control characters whose first stack line ends in a number, or an Austin header. A first line
+    /// longer than the head counts when it has a <c>;</c>, since deep stacks make long lines.
+    /// </summary>
     public bool Recognizes(ReadOnlySpan<byte> head)
     {
         foreach (var b in head)
             if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r')) return false;
         var text = head;
         if (text.StartsWith("\uFEFF"u8)) text = text[3..];
+        // JSON and XML are never folded stacks, however many semicolons their strings hold.
+        if (text.TrimStart(" \t\r\n"u8) is [(byte)'{' or (byte)'[' or (byte)'<', ..]) return false;
         while (!text.IsEmpty)
         {
             var newline = text.IndexOf((byte)'\n');

@@ -108,23 +108,23 @@ internal static class NativeMetadata
         "sampling" => ProfileMode.Sampling,
         "tracing" => ProfileMode.Tracing,
         "memory" => ProfileMode.Memory,
-        _ => throw new InvalidDataException($"unknown profile mode '{value}'"),
+        _ => throw new InvalidDataException($"unknown profile mode '{ErrorText.Quote(value)}'"),
     };
 
     private static DateTimeOffset ParseTime(string value) =>
         DateTimeOffset.TryParseExact(value, "o", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
             ? time
-            : throw new InvalidDataException($"the start time '{value}' is not an ISO 8601 time");
+            : throw new InvalidDataException($"the start time '{ErrorText.Quote(value)}' is not an ISO 8601 time");
 
     private static long ParseLong(string key, string value) =>
         long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= 0
             ? number
-            : throw new InvalidDataException($"metadata '{key}' should be a non-negative integer, not '{value}'");
+            : throw new InvalidDataException($"metadata '{key}' should be a non-negative integer, not '{ErrorText.Quote(value)}'");
 
     private static double ParseReal(string key, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
             ? number
-            : throw new InvalidDataException($"metadata '{key}' should be a number, not '{value}'");
+            : throw new InvalidDataException($"metadata '{key}' should be a number, not '{ErrorText.Quote(value)}'");
 
     private static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 

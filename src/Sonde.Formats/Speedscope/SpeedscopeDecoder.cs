@@ -37,14 +37,14 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         Array.Fill(_frameIds, -1);
         _threadOfFrame = new int[_frameIds.Length];
         Array.Fill(_threadOfFrame, Unknown);
-        if (root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String) _profile.Metadata.Command = name.GetString();
+        if (root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String) _profile.Metadata.Command = Text(name);
         if (root.TryGetProperty("exporter", out var exporter) && exporter.ValueKind == JsonValueKind.String)
-            _profile.Metadata.Properties["speedscope.exporter"] = exporter.GetString()!;
+            _profile.Metadata.Properties["speedscope.exporter"] = Text(exporter);
 
         var index = 0;
         foreach (var profile in profiles.EnumerateArray())
         {
-            var kind = Property(profile, "type", JsonValueKind.String, $"profile {index}").GetString();
+            var kind = Text(Property(profile, "type", JsonValueKind.String, $"profile {index}"));
             var thread = ThreadOf(profile, index);
             var scale = ScaleOf(UnitOf(profile));
             var start = Number(Property(profile, "startValue", JsonValueKind.Number, $"profile {index}"), scale, "startValue");
@@ -103,7 +103,7 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         foreach (var item in events.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} has an event that is not an object");
-            var type = Property(item, "type", JsonValueKind.String, $"an event of {where}").GetString();
+            var type = Text(Property(item, "type", JsonValueKind.String, $"an event of {where}"));
             var at = Number(Property(item, "at", JsonValueKind.Number, $"an event of {where}"), scale, "at");
             var frame = FrameIndex(Property(item, "frame", JsonValueKind.Number, $"an event of {where}"), where);
             if (at < previous) throw new InvalidDataException($"{where} has events out of time order");
@@ -151,8 +151,8 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         var frame = _frames[index];
         var where = $"frame {index}";
         if (frame.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} is not a JSON object");
-        var name = Property(frame, "name", JsonValueKind.String, where).GetString()!;
-        var file = frame.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
+        var name = Text(Property(frame, "name", JsonValueKind.String, where));
+        var file = frame.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? Text(f) : "";
         var line = 0;
         if (frame.TryGetProperty("line", out var l) && l.ValueKind == JsonValueKind.Number && !l.TryGetInt32(out line))
             throw new InvalidDataException($"{where} has a line number out of range");
@@ -167,7 +167,7 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         var result = NotAThread;
         if (frame.ValueKind == JsonValueKind.Object && !frame.TryGetProperty("file", out _) &&
             frame.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String &&
-            PseudoFrames.TryParseThread(name.GetString(), out var threadId, out var threadName))
+            PseudoFrames.TryParseThread(Text(name), out var threadId, out var threadName))
             result = _profile.ThreadIndex(0, threadId, threadName);
         return _threadOfFrame[index] = result;
     }
@@ -175,14 +175,14 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
     /// <summary>The thread a profile is: Sonde names them <c>thread NAME (TID)</c>; other names become the thread's name.</summary>
     private int ThreadOf(JsonElement profile, int index)
     {
-        var name = profile.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+        var name = profile.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? Text(n) : "";
         return PseudoFrames.TryParseThread(name, out var threadId, out var threadName)
             ? _profile.ThreadIndex(0, threadId, threadName)
             : _profile.ThreadIndex(0, index, name);
     }
 
     private static string UnitOf(JsonElement profile) =>
-        profile.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? unit.GetString()! : "none";
+        profile.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Text(unit) : "none";
 
     private static WeightType WeightTypeOf(string unit) => unit switch
     {
@@ -201,6 +201,19 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         _ => 1,
     };
 
+    /// <summary>A JSON string's text; System.Text.Json only checks its UTF-8 when asked for it.</summary>
+    private static string Text(JsonElement element)
+    {
+        try
+        {
+            return element.GetString() ?? "";
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException("a string is not valid UTF-8", e);
+        }
+    }
+
     private static long Number(JsonElement element, double scale, string what)
     {
         if (element.ValueKind != JsonValueKind.Number) throw new InvalidDataException($"a {what} is not a number");
@@ -216,5 +229,5 @@ internal sealed class SpeedscopeDecoder(JsonElement root)
         return value;
     }
 
-    private static string Clip(string? text) => text is null ? "" : text.Length <= 20 ? text.ReplaceLineEndings(" ") : text[..20].ReplaceLineEndings(" ") + "...";
+    private static string Clip(string? text) => ErrorText.Quote(text);
 }
