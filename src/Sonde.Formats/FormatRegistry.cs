@@ -1,6 +1,7 @@
 using System.IO.Enumeration;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Native;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
@@ -21,8 +22,9 @@ public static class FormatRegistry
 
     private static readonly FormatEntry[] _formats =
     [
-        new("folded", () => new FoldedWriter(), null, ["*.folded", "*.txt"]),
-        new("speedscope", () => new SpeedscopeWriter(), null, ["*.speedscope.json"]),
+        new("sonde", () => new NativeWriter(), () => new NativeReader(), ["*.sonde"]),
+        new("speedscope", () => new SpeedscopeWriter(), () => new SpeedscopeReader(), ["*.speedscope.json"]),
+        new("folded", () => new FoldedWriter(), () => new FoldedReader(), ["*.folded", "*.txt"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
     ];
 

@@ -55,7 +55,7 @@ public sealed class FormatRegistryTests
     [Fact]
     public void Every_name_round_trips()
     {
-        Assert.Equal(["folded", "speedscope", "flamegraph"], FormatRegistry.Names);
+        Assert.Equal(["sonde", "speedscope", "folded", "flamegraph"], FormatRegistry.Names);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
 
