@@ -1,6 +1,7 @@
 using System.IO.Enumeration;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Pprof;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
@@ -24,6 +25,7 @@ public static class FormatRegistry
         new("folded", () => new FoldedWriter(), null, ["*.folded", "*.txt"]),
         new("speedscope", () => new SpeedscopeWriter(), null, ["*.speedscope.json"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
+        new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
     ];
 
     private const int HeadLength = 4096;
