@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Sonde.Formats.Callgrind;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Pprof;
@@ -26,6 +27,7 @@ public static class FormatRegistry
         new("speedscope", () => new SpeedscopeWriter(), null, ["*.speedscope.json"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
         new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
+        new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
     ];
 
     private const int HeadLength = 4096;

@@ -1,12 +1,13 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Sonde.Profiles;
 using Fields = Sonde.Formats.Pprof.PprofFields;
 
 namespace Sonde.Formats.Pprof;
 
 /// <summary>
-/// Encodes a profile as an uncompressed profile.proto message. Samples are summed per thread and stack, in
-/// the order each first occurs; locations, functions and strings get ids in the order samples first use
+/// Encodes a profile as an uncompressed profile.proto message. Samples are summed per thread and stack
+/// (<see cref="StackSums"/>); locations, functions and strings get ids in the order samples first use
 /// them, so the same profile always gives the same bytes.
 /// </summary>
 internal sealed class PprofEncoder
@@ -47,45 +48,18 @@ internal sealed class PprofEncoder
     private void WriteSamples(ProtoWriter body)
     {
         var stacks = new MergedStacks(_profile, _frames);
-        var width = _profile.WeightTypes.Count;
-        var order = new List<(int Thread, int Stack)>();
-        var sums = new List<long>();
-        var indexOf = new Dictionary<(int Thread, int Stack), int>();
-        for (var i = 0; i < _profile.SampleCount; i++)
-        {
-            var stack = _profile.StackIdOf(i);
-            if (stack == StackTable.Root) continue;
-            var key = (_profile.ThreadIndexOf(i), stacks.OfProfileStack(stack));
-            if (!indexOf.TryGetValue(key, out var index))
-            {
-                index = order.Count;
-                indexOf.Add(key, index);
-                order.Add(key);
-                for (var w = 0; w < width; w++) sums.Add(0);
-            }
-            for (var w = 0; w < width; w++) sums[index * width + w] += _profile.WeightOf(i, w);
-        }
-
+        var sums = StackSums.Collect(_profile, stacks, byThread: true);
         var locations = new List<ulong>();
-        var values = new long[width];
-        for (var index = 0; index < order.Count; index++)
+        for (var entry = 0; entry < sums.Count; entry++)
         {
-            var allZero = true;
-            for (var w = 0; w < width; w++)
-            {
-                values[w] = sums[index * width + w];
-                allZero &= values[w] == 0;
-            }
-            if (allZero) continue;
-
-            var (thread, stack) = order[index];
+            var thread = sums.ThreadOf(entry);
             locations.Clear();
-            for (var s = stack; s != StackTable.Root; s = stacks.Table.ParentOf(s)) locations.Add(LocationId(stacks.Table.FrameOf(s)));
+            for (var s = sums.StackOf(entry); s != StackTable.Root; s = stacks.Table.ParentOf(s)) locations.Add(LocationId(stacks.Table.FrameOf(s)));
             if (_options.ThreadRoots) locations.Add(LocationId(_frames.OfThread(thread)));
 
             _message.Clear();
-            _message.WritePacked(Fields.Sample.LocationId, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(locations));
-            _message.WritePacked(Fields.Sample.Value, values);
+            _message.WritePacked(Fields.Sample.LocationId, CollectionsMarshal.AsSpan(locations));
+            _message.WritePacked(Fields.Sample.Value, sums.WeightsOf(entry));
             var info = _profile.Threads[thread];
             WriteLabel(_message, PprofConventions.ThreadLabel, info.Name);
             WriteLabel(_message, PprofConventions.ThreadIdLabel, info.ThreadId);
@@ -171,7 +145,7 @@ internal sealed class PprofEncoder
         Comment(PprofConventions.ProcessIdComment, metadata.ProcessId?.ToString(CultureInfo.InvariantCulture));
         Comment(PprofConventions.PythonComment, metadata.PythonVersion);
         Comment(PprofConventions.HostComment, metadata.Host);
-        body.WritePacked(Fields.Profile.Comment, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(comments));
+        body.WritePacked(Fields.Profile.Comment, CollectionsMarshal.AsSpan(comments));
 
         body.WriteInt64(Fields.Profile.DefaultSampleType, _strings.Index(_profile.WeightTypes[_options.WeightIndex].Name));
     }
