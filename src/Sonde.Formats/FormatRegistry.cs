@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using Sonde.Formats.Callgrind;
+using Sonde.Formats.ChromeTrace;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Pprof;
@@ -28,6 +29,7 @@ public static class FormatRegistry
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
         new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
         new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
+        new("chrome", () => new ChromeTraceWriter(), null, ["*.trace.json"]),
     ];
 
     private const int HeadLength = 4096;
