@@ -1,6 +1,7 @@
 using System.IO.Enumeration;
 using Sonde.Formats.Callgrind;
 using Sonde.Formats.ChromeTrace;
+using Sonde.Formats.Dot;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Pprof;
@@ -30,6 +31,7 @@ public static class FormatRegistry
         new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
         new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
         new("chrome", () => new ChromeTraceWriter(), null, ["*.trace.json"]),
+        new("dot", () => new DotWriter(), null, ["*.dot"]),
     ];
 
     private const int HeadLength = 4096;
