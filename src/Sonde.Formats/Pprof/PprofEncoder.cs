@@ -112,9 +112,9 @@ internal sealed class PprofEncoder
 
         var function = new ProtoWriter();
         function.WriteUInt64(Fields.Function.Id, id);
-        var name = _strings.Index(frame.Function);
-        function.WriteInt64(Fields.Function.Name, name);
-        function.WriteInt64(Fields.Function.SystemName, name);
+        // No system name: when it equals the name, pprof takes the name for an undemangled C++ symbol and strips
+        // anything in angle brackets, so <module> and <lambda> would show as <unknown>.
+        function.WriteInt64(Fields.Function.Name, _strings.Index(frame.Function));
         function.WriteInt64(Fields.Function.Filename, _strings.Index(frame.File));
         function.WriteInt64(Fields.Function.StartLine, frame.FirstLine);
         _functions.WriteMessage(Fields.Profile.Function, function);

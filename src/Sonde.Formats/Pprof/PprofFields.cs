@@ -65,7 +65,6 @@ internal static class PprofFields
     {
         public const int Id = 1;
         public const int Name = 2;
-        public const int SystemName = 3;
         public const int Filename = 4;
         public const int StartLine = 5;
     }

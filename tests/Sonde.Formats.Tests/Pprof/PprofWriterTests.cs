@@ -114,6 +114,27 @@ public sealed class PprofWriterTests
     }
 
     [Fact]
+    public void Go_pprof_shows_pythons_angle_bracket_names_as_they_are()
+    {
+        var go = ExternalTool.Require("go", "golang-go");
+        var profile = new ProfileBuilder()
+            .Add(3, F("<module>", "app.py", 1), F("<listcomp>", "app.py", 4))
+            .Add(2, F("<module>", "app.py", 1), F("Cache.get<T>", "app.py", 9), F("<lambda>", "app.py", 12))
+            .Profile;
+        using var directory = new TempDirectory();
+        var file = directory.Write(new PprofWriter(), profile, "names.pb.gz");
+
+        var result = ExternalTool.Run(go, ["tool", "pprof", "-top", file]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var top = PprofTop.Parse(result.StdOut);
+        Assert.Equal((0, 5), top["<module>"]);
+        Assert.Equal((3, 3), top["<listcomp>"]);
+        Assert.Equal((0, 2), top["Cache.get<T>"]);
+        Assert.Equal((2, 2), top["<lambda>"]);
+    }
+
+    [Fact]
     public void Output_is_gzip_and_the_same_profile_gives_the_same_bytes()
     {
         var first = Bytes(Known());

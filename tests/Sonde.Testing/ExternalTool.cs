@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace Sonde.Formats.Tests.Support;
+namespace Sonde.Testing;
 
 /// <summary>
 /// Runs the real programs that consume Sonde's files (go tool pprof, callgrind_annotate, dot). A test whose
 /// program is missing skips, visibly, naming the Debian package scripts/test.sh installs it from.
 /// </summary>
-internal static class ExternalTool
+public static class ExternalTool
 {
     public static string Require(string program, string debianPackage)
     {

@@ -1,6 +1,0 @@
-namespace Sonde.Formats.Tests.Support;
-
-internal sealed record ToolResult(int ExitCode, string StdOut, string StdErr)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
-}
