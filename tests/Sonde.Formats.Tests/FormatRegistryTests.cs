@@ -71,8 +71,8 @@ public sealed class FormatRegistryTests
     [Fact]
     public void Every_name_round_trips()
     {
-        Assert.Equal(["folded", "speedscope", "flamegraph", "pprof", "callgrind", "chrome", "dot"], FormatRegistry.Names);
-        Assert.Equal(["pprof"], FormatRegistry.ReadableNames);
+        Assert.Equal(["sonde", "speedscope", "folded", "flamegraph", "pprof", "callgrind", "chrome", "dot"], FormatRegistry.Names);
+        Assert.Equal(["sonde", "speedscope", "folded", "pprof"], FormatRegistry.ReadableNames);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
 
