@@ -160,9 +160,9 @@ public sealed class PprofReaderTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("hello, world\n")]
-    public void Empty_or_foreign_content_with_a_pprof_name_is_bad_input(string content)
+    [InlineData("", "is empty")]
+    [InlineData("hello, world\n", "pprof")]
+    public void Empty_or_foreign_content_with_a_pprof_name_is_bad_input(string content, string expected)
     {
         using var directory = new TempDirectory();
         var path = directory.File("profile.pb.gz");
@@ -171,6 +171,7 @@ public sealed class PprofReaderTests
         var error = Assert.Throws<BadInputException>(() => FormatRegistry.ReadFile(path));
 
         Assert.Contains("profile.pb.gz", error.Message);
+        Assert.Contains(expected, error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 
