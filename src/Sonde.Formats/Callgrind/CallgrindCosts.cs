@@ -41,9 +41,9 @@ internal sealed class CallgrindCosts
         for (var entry = 0; entry < sums.Count; entry++)
         {
             path.Clear();
+            for (var s = sums.StackOf(entry); s != StackTable.Root; s = stacks.Table.ParentOf(s)) path.Add(frames[stacks.Table.FrameOf(s)]);
             if (sums.ThreadOf(entry) >= 0) path.Add(frames[frames.OfThread(sums.ThreadOf(entry))]);
-            var start = path.Count;
-            for (var s = sums.StackOf(entry); s != StackTable.Root; s = stacks.Table.ParentOf(s)) path.Insert(start, frames[stacks.Table.FrameOf(s)]);
+            path.Reverse();
             costs.Add(path, sums.WeightsOf(entry), sums.CountOf(entry), entry + 1, stamps);
         }
         return costs;

@@ -23,6 +23,7 @@ internal sealed class PprofDecoder
     private const long FramesPerInputByte = 16;
 
     private readonly byte[] _data;
+    private readonly int _length;
     private readonly List<string> _strings = [];
     private readonly List<Range> _sampleTypes = [];
     private readonly List<Range> _samples = [];
@@ -44,11 +45,9 @@ internal sealed class PprofDecoder
     private PprofDecoder(byte[] data, int length)
     {
         _data = data;
+        _length = length;
         _frameBudget = FramesPerInputByte * length + 1_000_000;
-        Length = length;
     }
-
-    private int Length { get; }
 
     public static Profile Decode(byte[] data, int length) => new PprofDecoder(data, length).Decode();
 
@@ -65,11 +64,12 @@ internal sealed class PprofDecoder
         return profile;
     }
 
-    private ReadOnlySpan<byte> Span(Range range) => _data.AsSpan(0, Length)[range];
+    private ReadOnlySpan<byte> Span(Range range) => _data.AsSpan(0, _length)[range];
 
     private void IndexTopLevel()
     {
-        var reader = new ProtoReader(_data.AsSpan(0, Length));
+        if (_length == 0) throw new InvalidDataException("it is empty");
+        var reader = new ProtoReader(_data.AsSpan(0, _length));
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();

@@ -77,7 +77,9 @@ public sealed class PprofReaderTests
         var source = directory.File("burn.go");
         File.WriteAllText(source, GoProgram);
         var file = directory.File("cpu.pb.gz");
-        var run = ExternalTool.Run(go, ["run", source, file], directory.Path, TimeSpan.FromMinutes(5));
+        // A cache of its own: the build then needs neither $HOME nor anything a previous run left behind.
+        var run = ExternalTool.Run(go, ["run", source, file], directory.Path, TimeSpan.FromMinutes(5),
+            new Dictionary<string, string> { ["GOCACHE"] = directory.File("gocache") });
         Assert.True(run.ExitCode == 0, run.ToString());
 
         var profile = FormatRegistry.ReadFile(file);
@@ -158,9 +160,9 @@ public sealed class PprofReaderTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("hello, world\n")]
-    public void Empty_or_foreign_content_with_a_pprof_name_is_bad_input(string content)
+    [InlineData("", "is empty")]
+    [InlineData("hello, world\n", "pprof")]
+    public void Empty_or_foreign_content_with_a_pprof_name_is_bad_input(string content, string expected)
     {
         using var directory = new TempDirectory();
         var path = directory.File("profile.pb.gz");
@@ -169,6 +171,7 @@ public sealed class PprofReaderTests
         var error = Assert.Throws<BadInputException>(() => FormatRegistry.ReadFile(path));
 
         Assert.Contains("profile.pb.gz", error.Message);
+        Assert.Contains(expected, error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 
