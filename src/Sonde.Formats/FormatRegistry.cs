@@ -1,7 +1,11 @@
 using System.IO.Enumeration;
+using Sonde.Formats.Callgrind;
+using Sonde.Formats.ChromeTrace;
+using Sonde.Formats.Dot;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Native;
+using Sonde.Formats.Pprof;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
@@ -26,6 +30,10 @@ public static class FormatRegistry
         new("speedscope", () => new SpeedscopeWriter(), () => new SpeedscopeReader(), ["*.speedscope.json"]),
         new("folded", () => new FoldedWriter(), () => new FoldedReader(), ["*.folded", "*.txt"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
+        new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
+        new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
+        new("chrome", () => new ChromeTraceWriter(), null, ["*.trace.json"]),
+        new("dot", () => new DotWriter(), null, ["*.dot"]),
     ];
 
     private const int HeadLength = 4096;

@@ -153,12 +153,21 @@ int main(void)
     OFF("FrameLasti", PyFrameObject, f_lasti);
     OFF("FrameLineno", PyFrameObject, f_lineno);
     OFF("FrameLocalsPlus", PyFrameObject, f_localsplus);
+#if PY_VERSION_HEX >= 0x030A0000
+    NONE("FrameExecuting");
+    OFF("FrameState", PyFrameObject, f_state);
+#else
+    OFF("FrameExecuting", PyFrameObject, f_executing);
+    NONE("FrameState");
+#endif
 #else
     NONE("FrameBack");
     NONE("FrameCode");
     NONE("FrameLasti");
     NONE("FrameLineno");
     NONE("FrameLocalsPlus");
+    NONE("FrameExecuting");
+    NONE("FrameState");
 #endif
 
     /* ---- _PyInterpreterFrame (3.11+) ---- */
@@ -190,6 +199,9 @@ int main(void)
 #else
     NONE("FrameOwnedByCStack");
 #endif
+    OFF("GenIFrame", PyGenObject, gi_iframe);
+    OFF("GenFrameState", PyGenObject, gi_frame_state);
+    VAL("FrameStateExecuting", FRAME_EXECUTING);
 #else
     NONE("IFrameCode");
     NONE("IFramePrevious");
@@ -202,6 +214,9 @@ int main(void)
     NONE("FrameOwnedByGenerator");
     NONE("FrameOwnedByFrameObject");
     NONE("FrameOwnedByCStack");
+    NONE("GenIFrame");
+    NONE("GenFrameState");
+    NONE("FrameStateExecuting");
 #endif
 
     /* ---- PyCodeObject ---- */

@@ -6,7 +6,10 @@ namespace Sonde.Remote.CPython;
 internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
 {
     private readonly PythonLayout _layout = objects.Layout;
-    private readonly int _frameSize = Math.Max(Math.Max(objects.Layout.FrameBack, objects.Layout.FrameCode), objects.Layout.FrameLasti) + 8;
+    private readonly int _frameSize = new[]
+    {
+        objects.Layout.FrameBack, objects.Layout.FrameCode, objects.Layout.FrameLasti, objects.Layout.FrameExecuting, objects.Layout.FrameState,
+    }.Max() + 8;
 
     public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames)
     {
@@ -16,6 +19,9 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
         {
             if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
             if (!RemoteReader.LooksLikeObjectPointer(address) || !objects.Memory.TryRead(address, block)) return WalkResult.Torn;
+            // Every frame on a running thread's chain is executing; a suspended one (a generator that yielded
+            // while we read) means the chain we followed is no longer the thread's.
+            if (!IsExecuting(block)) return WalkResult.Torn;
             var lasti = RemoteReader.Int32(block, _layout.FrameLasti);
             // 3.10 counts f_lasti in 2-byte code units; 3.8 and 3.9 count bytes.
             var byteOffset = _layout.Minor >= 10 ? lasti * 2 : lasti;
@@ -24,4 +30,7 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
         }
         return WalkResult.Complete;
     }
+
+    private bool IsExecuting(ReadOnlySpan<byte> frame) =>
+        _layout.FrameState >= 0 ? (sbyte)frame[_layout.FrameState] == 0 : _layout.FrameExecuting < 0 || frame[_layout.FrameExecuting] != 0;
 }

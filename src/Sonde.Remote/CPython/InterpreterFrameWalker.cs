@@ -21,6 +21,7 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
         _windowLength = 0;
         var frameSize = _layout.IFrameSize;
         Span<byte> single = stackalloc byte[frameSize];
+        Span<byte> generator = stackalloc byte[frameSize + _layout.GenIFrame - _layout.GenFrameState];
         var address = thread.TopFrame;
         for (var depth = 0; address != 0; depth++)
         {
@@ -28,6 +29,11 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
             if (!RemoteReader.LooksLikeObjectPointer(address)) return WalkResult.Torn;
             var block = FrameBytes(address, frameSize, thread.DatastackChunk, single);
             if (block.IsEmpty) return WalkResult.Torn;
+            if (block[_layout.IFrameOwner] == _layout.FrameOwnedByGenerator)
+            {
+                block = GeneratorFrameBytes(address, generator);
+                if (block.IsEmpty) return WalkResult.Torn;
+            }
 
             var previous = RemoteReader.Pointer(block, _layout.IFramePrevious);
             if (!IsShim(block))
@@ -45,6 +51,18 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
     /// <summary>Frames the interpreter pushes for C calls into Python (3.12+) carry no code to report.</summary>
     private bool IsShim(ReadOnlySpan<byte> frame) =>
         _layout.FrameOwnedByCStack >= 0 && frame[_layout.IFrameOwner] == _layout.FrameOwnedByCStack;
+
+    /// <summary>
+    /// Reads a generator's or coroutine's frame together with the state byte just before it, in one call, so the
+    /// two agree. A frame that is not executing was suspended while we walked: its <c>previous</c> link no longer
+    /// leads to the thread's callers, so the walk is torn (empty result).
+    /// </summary>
+    private ReadOnlySpan<byte> GeneratorFrameBytes(ulong address, Span<byte> buffer)
+    {
+        var lead = _layout.GenIFrame - _layout.GenFrameState;
+        if (!objects.Memory.TryRead(address - (ulong)lead, buffer)) return [];
+        return (sbyte)buffer[0] == _layout.FrameStateExecuting ? buffer[lead..] : [];
+    }
 
     private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single)
     {

@@ -42,7 +42,7 @@ public sealed class RemoteInterpreter
     internal CodeObjectCache Codes { get; }
 
     /// <summary>The main interpreter's state, or 0 before the runtime has created it.</summary>
-    public ulong MainInterpreter() => _memory.TryPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
+    public ulong MainInterpreter() => _memory.TryReadPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
 
     /// <summary>Reads every thread state of the main interpreter. False when the list could not be read consistently.</summary>
     public bool TryReadThreads(List<RemoteThread> threads)
@@ -50,7 +50,7 @@ public sealed class RemoteInterpreter
         threads.Clear();
         var interp = MainInterpreter();
         if (interp == 0) return true;
-        if (!_memory.TryPointer(interp + (ulong)Layout.InterpThreadsHead, out var tstate)) return false;
+        if (!_memory.TryReadPointer(interp + (ulong)Layout.InterpThreadsHead, out var tstate)) return false;
 
         Span<byte> block = stackalloc byte[_tstateSize];
         while (tstate != 0)
@@ -84,12 +84,12 @@ public sealed class RemoteInterpreter
         else
         {
             var interp = MainInterpreter();
-            if (interp == 0 || !_memory.TryPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
+            if (interp == 0 || !_memory.TryReadPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
             lockedOffset = Layout.GilLocked;
             holderOffset = Layout.GilLastHolder;
         }
-        if (!_memory.TryInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
-        return _memory.TryPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
+        if (!_memory.TryReadInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
+        return _memory.TryReadPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
@@ -106,11 +106,11 @@ public sealed class RemoteInterpreter
 
     private bool TryReadTopFrame(ulong tstate, out ulong frame)
     {
-        if (Layout.TstateFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateFrame, out frame);
-        if (Layout.TstateCurrentFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
+        if (Layout.TstateFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateFrame, out frame);
+        if (Layout.TstateCurrentFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
         frame = 0;
-        if (!_memory.TryPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
-        return cframe == 0 || _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
+        if (!_memory.TryReadPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
+        return cframe == 0 || _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
     }
 
     private ulong TopFrame(ReadOnlySpan<byte> tstate)
@@ -119,7 +119,7 @@ public sealed class RemoteInterpreter
         if (Layout.TstateCurrentFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateCurrentFrame);
         var cframe = RemoteReader.Pointer(tstate, Layout.TstateCframe);
         if (cframe == 0) return 0;
-        return _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
+        return _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
     }
 
     private void FillNativeIds(List<RemoteThread> threads)

@@ -75,6 +75,57 @@ public sealed class ConvertTests : IDisposable
     }
 
     [Fact]
+    public void Pprof_reads_back_what_was_written_and_write_only_formats_write()
+    {
+        var profile = SampleProfile();
+        var pprof = _temp.File("p.pb.gz");
+        var toPprof = SondeCli.Run("convert", WriteSonde(profile), "-o", pprof);
+        Assert.True(toPprof.ExitCode == 0, toPprof.ToString());
+        foreach (var output in new[] { "back.sonde", "callgrind.out.1", "t.trace.json", "g.dot" })
+        {
+            var result = SondeCli.Run("convert", pprof, "-o", _temp.File(output));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("(pprof)", result.StdErr);
+        }
+
+        var back = FormatRegistry.ReadFile(_temp.File("back.sonde"));
+
+        Assert.Equal(Totals(profile), Totals(back));
+        Assert.Equal(profile.TotalWeight(1), back.TotalWeight(1));
+        Assert.Contains("fn=(2) work", File.ReadAllText(_temp.File("callgrind.out.1")));
+        Assert.Contains("\"thread_name\"", File.ReadAllText(_temp.File("t.trace.json")));
+    }
+
+    [Theory]
+    [InlineData("80", true)]
+    [InlineData("70", false)]
+    public void Dot_thresholds_leave_out_small_functions(string nodeThreshold, bool workLeftOut)
+    {
+        // work is on 30 of 40 samples: 75%.
+        var output = _temp.File("calls.dot");
+
+        var result = SondeCli.Run("convert", WriteSonde(SampleProfile()), "-o", output, "--node-threshold", nodeThreshold, "--edge-threshold", "0");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var dot = File.ReadAllText(output);
+        Assert.Contains("label=\"main\\n", dot);
+        Assert.Equal(workLeftOut, !dot.Contains("label=\"work\\n"));
+    }
+
+    [Theory]
+    [InlineData("out.folded", "--node-threshold", "1", "only apply to dot output")]
+    [InlineData("out.dot", "--node-threshold", "150", "--node-threshold must be a percentage")]
+    [InlineData("out.dot", "--edge-threshold", "-1", "--edge-threshold must be a percentage")]
+    public void Bad_thresholds_are_usage_errors(string output, string option, string value, string expected)
+    {
+        var result = SondeCli.Run("convert", WriteSonde(SampleProfile()), "-o", _temp.File(output), option, value);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(expected, result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr);
+    }
+
+    [Fact]
     public void Writes_a_flame_graph_chosen_by_format_name()
     {
         var output = _temp.File("flame.out");

@@ -65,6 +65,24 @@ public sealed class TargetErrorTests
     }
 
     [Fact]
+    public void ProcessThatExitedBeforeWeAttach()
+    {
+        var py = PythonInstalls.All.FirstOrDefault(p => p.Path is not null) ?? throw new InvalidOperationException("no CPython found");
+        // The shell becomes `sleep`, which never reaps its child: the Python that exited stays a zombie, a PID
+        // that still exists but whose process is gone.
+        var info = new ProcessStartInfo("sh", ["-c", $"'{py.Path}' -c pass & echo $!; exec sleep 20"]) { RedirectStandardOutput = true };
+        using var shell = Process.Start(info)!;
+        try
+        {
+            var zombie = shell.StandardOutput.ReadLine()!.Trim();
+            for (var i = 0; i < 100 && !File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z "); i++) Thread.Sleep(50);
+            AssertOneLineError(SondeCli.Run("dump", "-p", zombie), 3, zombie);
+            AssertOneLineError(SondeCli.Run("record", "-p", zombie, "-o", Path.Combine(Path.GetTempPath(), $"zombie-{zombie}.folded")), 3, zombie);
+        }
+        finally { shell.Kill(); }
+    }
+
+    [Fact]
     public void UsageErrorsExitWithTwo()
     {
         AssertOneLineError(SondeCli.Run("record"), 2, "-p PID");

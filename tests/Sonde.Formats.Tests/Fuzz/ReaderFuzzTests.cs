@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Native;
+using Sonde.Formats.Pprof;
+using Sonde.Formats.Tests.Pprof;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles.Errors;
 
@@ -57,7 +59,7 @@ public sealed class ReaderFuzzTests : IDisposable
     public Task Every_format_survives_truncation_at_every_length() => Task.Run(() =>
     {
         var outcomes = new Outcomes();
-        foreach (var (extension, seeds) in new[] { (".sonde", NativeSeeds()), (".folded", FoldedSeeds()), (".speedscope.json", SpeedscopeSeeds()) })
+        foreach (var (extension, seeds) in new[] { (".sonde", NativeSeeds()), (".folded", FoldedSeeds()), (".speedscope.json", SpeedscopeSeeds()), (".pb.gz", PprofSeeds()) })
             foreach (var seed in seeds)
                 for (var length = 0; length < seed.Length; length += 1 + seed.Length / 300)
                     Check(extension, seed.AsSpan(0, length).ToArray(), $"{extension} cut to {length} bytes", outcomes);
@@ -146,6 +148,10 @@ public sealed class ReaderFuzzTests : IDisposable
             Encoding.UTF8.GetBytes("Thread 5602cbf74260;<module> (/a.py);L25;busy_main (/a.py);L15 10097 376 0\nThread 5602cbf74260;<module> (/a.py);L25;busy_main (/a.py);L16 10085 0 0\n"),
         ];
     }
+
+    /// <summary>Random mutations of pprof files are PprofFuzzTests' part; here they are cut, gzipped and raw.</summary>
+    private static List<byte[]> PprofSeeds() =>
+        [PprofWriterTests.Bytes(PprofWriterTests.Known()), PprofEncoder.Encode(PprofWriterTests.Known(), new WriteOptions(Lines: true))];
 
     private static List<byte[]> SpeedscopeSeeds() =>
     [

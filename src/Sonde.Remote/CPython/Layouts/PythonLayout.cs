@@ -62,6 +62,10 @@ public sealed record PythonLayout
     public required int FrameLasti { get; init; }
     public required int FrameLineno { get; init; }
     public required int FrameLocalsPlus { get; init; }
+    /// <summary><c>f_executing</c>, non-zero while the frame runs (3.8-3.9).</summary>
+    public required int FrameExecuting { get; init; }
+    /// <summary><c>f_state</c>, 0 (FRAME_EXECUTING) while the frame runs (3.10).</summary>
+    public required int FrameState { get; init; }
 
     // _PyInterpreterFrame (3.11+)
     /// <summary><c>f_code</c> (3.11-3.12) or <c>f_executable</c> (3.13).</summary>
@@ -79,6 +83,12 @@ public sealed record PythonLayout
     public required int FrameOwnedByFrameObject { get; init; }
     /// <summary>The owner value of shim/C-entry frames, which the walker skips (3.12+); -1 before.</summary>
     public required int FrameOwnedByCStack { get; init; }
+    /// <summary><c>gi_iframe</c>: where a generator or coroutine object embeds its frame (3.11+).</summary>
+    public required int GenIFrame { get; init; }
+    /// <summary><c>gi_frame_state</c> of a generator or coroutine object (3.11+).</summary>
+    public required int GenFrameState { get; init; }
+    /// <summary>The value of FRAME_EXECUTING (3.11+).</summary>
+    public required int FrameStateExecuting { get; init; }
 
     // PyCodeObject
     public required int CodeFilename { get; init; }
