@@ -17,6 +17,7 @@ internal sealed class NativeBlockSource(Stream input) : IDisposable
 
     /// <summary>Blocks being inflated ahead of the one the caller decodes.</summary>
     private const int ReadAhead = 3;
+    private const int ParallelInflateBytes = 64 << 10;
 
     private readonly Queue<Task<NativeBlock>> _pending = new();
     private bool _endReached;
@@ -54,7 +55,10 @@ internal sealed class NativeBlockSource(Stream input) : IDisposable
             if (block is null) _endReached = true;
             else
             {
-                _pending.Enqueue(block.Value.Compressed ? Task.Run(block.Value.Inflate) : Task.FromResult(block.Value.Inflate()));
+                // Small blocks inflate faster than a thread-pool hop takes.
+                _pending.Enqueue(block.Value.Compressed && block.Value.RawLength >= ParallelInflateBytes
+                    ? Task.Run(block.Value.Inflate)
+                    : Task.FromResult(block.Value.Inflate()));
                 if (block.Value.Type == NativeBlockType.End) _endReached = true;
             }
         }

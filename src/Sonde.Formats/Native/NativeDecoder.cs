@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles;
@@ -54,11 +55,18 @@ internal sealed class NativeDecoder(Stream input)
             case NativeBlockType.Stacks: DecodeStacks(ref reader); break;
             case NativeBlockType.Threads: DecodeThreads(ref reader); break;
             case NativeBlockType.Samples: DecodeSamples(ref reader); break;
-            case NativeBlockType.End: reader.ReadBytes(NativeFormat.EndContentLength); break;
+            case NativeBlockType.End: CheckSampleCount(ref reader); break;
             // A newer minor version may add block types; they are skipped, their checksum already checked.
             default: return;
         }
         reader.ExpectEnd();
+    }
+
+    private void CheckSampleCount(ref ByteReader reader)
+    {
+        var declared = BinaryPrimitives.ReadInt64LittleEndian(reader.ReadBytes(NativeFormat.EndContentLength));
+        if (declared != _profile!.SampleCount)
+            throw new InvalidDataException($"the end block counts {declared} samples, but the file holds {_profile.SampleCount}");
     }
 
     private void DecodeMetadata(ref ByteReader reader)
