@@ -7,19 +7,25 @@ using Sonde.Profiles.Views;
 
 // Reads a large .sonde file and aggregates it (totals per stack, then the function table) several times and
 // reports samples per second. The file is generated once, shaped like a long recording: ticks that sample a
-// few threads at one timestamp, weighted by a jittered interval, over a few thousand deep stacks.
+// few threads at one timestamp, weighted by a jittered interval, over a few thousand deep stacks. "whole"
+// writes it in one go, as `sonde convert` does; "streamed" appends every 100 ticks, as `sonde record` does once
+// a second at 100 Hz, which makes many small blocks.
+// Usage: ReadAggregate [SAMPLES] [RUNS] [whole|streamed]
 var samples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12_000_000;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-var path = Path.Combine(Path.GetTempPath(), $"sonde-bench-{samples}.sonde");
+var streamed = args.Length > 2 && args[2] == "streamed";
+var path = Path.Combine(Path.GetTempPath(), $"sonde-bench-{samples}{(streamed ? "-streamed" : "")}.sonde");
 
 if (!File.Exists(path))
 {
     var watch = Stopwatch.StartNew();
-    var profile = Generate(samples);
-    var generated = watch.Elapsed;
-    watch.Restart();
-    using (var stream = File.Create(path)) new NativeWriter().Write(profile, stream, WriteOptions.Default);
-    Console.WriteLine($"generated {samples:N0} samples in {generated.TotalSeconds:0.0} s, wrote {path} in {watch.Elapsed.TotalSeconds:0.0} s");
+    using (var stream = File.Create(path))
+    {
+        var writer = new NativeStreamWriter(stream);
+        var profile = Generate(samples, streamed ? p => writer.Append(p) : null);
+        writer.Complete(profile);
+    }
+    Console.WriteLine($"generated and wrote {samples:N0} samples to {path} in {watch.Elapsed.TotalSeconds:0.0} s");
 }
 var size = new FileInfo(path).Length;
 Console.WriteLine($"file: {path}, {size / 1e6:0.0} MB, {(double)size / samples:0.00} bytes per sample");
@@ -45,7 +51,7 @@ for (var run = 0; run < runs + 1; run++)
 rates.Sort();
 Console.WriteLine($"median {rates[rates.Count / 2] / 1e6:0.0} M samples/s (min {rates[0] / 1e6:0.0}, max {rates[^1] / 1e6:0.0}) over {runs} runs");
 
-static Profile Generate(int count)
+static Profile Generate(int count, Action<Profile>? everySecond)
 {
     var random = new Random(12345);
     var profile = new Profile(WeightType.Samples, WeightType.WallTime);
@@ -69,6 +75,7 @@ static Profile Generate(int count)
     Span<long> weights = stackalloc long[2];
     for (var i = 0; i < count;)
     {
+        if (everySecond is not null && i > 0 && i % (100 * threads) == 0) everySecond(profile);
         var interval = 10_000_000 + random.Next(-300_000, 300_000);
         time += interval;
         weights[0] = 1;
