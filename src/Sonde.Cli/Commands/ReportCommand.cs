@@ -43,12 +43,16 @@ internal static class ReportCommand
         {
             files, sort, limit, filter, stripDirs, callers, callees, tree, showAll, minPercent, lines, thread, json,
         };
-        report.SetAction(result => Run(new ReportOptions(
-            result.GetValue(files) ?? [], result.GetValue(sort)!, result.GetValue(limit), result.GetValue(filter), result.GetValue(stripDirs),
-            result.GetValue(callers), result.GetValue(callees), result.GetValue(tree), result.GetValue(showAll), result.GetValue(minPercent),
-            result.GetValue(lines), result.GetValue(thread), result.GetValue(json)), terminal));
+        report.SetAction(result => Run(Bind(result), terminal));
         return report;
     }
+
+    /// <summary>The options of a parsed <c>report</c> command line.</summary>
+    internal static ReportOptions Bind(ParseResult result) => new(
+        result.GetValue<string[]>("files") ?? [], result.GetValue<string>("--sort")!, result.GetValue<int?>("--limit"),
+        result.GetValue<string?>("--filter"), result.GetValue<bool>("--strip-dirs"), result.GetValue<string?>("--callers"),
+        result.GetValue<string?>("--callees"), result.GetValue<bool>("--tree"), result.GetValue<bool>("--show-all"),
+        result.GetValue<double>("--min-percent"), result.GetValue<bool>("--lines"), result.GetValue<long?>("--thread"), result.GetValue<bool>("--json"));
 
     internal static int Run(ReportOptions options, Terminal terminal)
     {
@@ -92,6 +96,10 @@ internal static class ReportCommand
             return;
         }
 
+        // Whatever can fail does so before the first line is printed, so an error is all the output there is.
+        if (callers is not null) CallersReport.Matches(model, callers, sort, limit, "--callers");
+        if (callees is not null) CallersReport.Matches(model, callees, sort, limit, "--callees");
+        if (options.Lines) LinesReport.RequireLines(model);
         ReportHeader.Write(terminal, model);
         var views = 0;
         void Separate()

@@ -44,12 +44,17 @@ internal static class LinesReport
     }
 
     /// <summary>Per function, its lines' own and total weights.</summary>
-    /// <exception cref="UsageException">The profile kept no executing lines.</exception>
     public static Dictionary<FunctionKey, SortedDictionary<int, (long Own, long Total)>> Collect(ReportModel model)
+    {
+        RequireLines(model);
+        return LineStatistics.Build(model);
+    }
+
+    /// <exception cref="UsageException">The profile kept no executing lines.</exception>
+    public static void RequireLines(ReportModel model)
     {
         if (!LineStatistics.HasLines(model.Profile))
             throw new UsageException("--lines: this profile has no line numbers (pstats and folded files keep only functions); record one with 'sonde record -o FILE.sonde'");
-        return LineStatistics.Build(model);
     }
 
     private static IEnumerable<int> ShownLines(FunctionKey function, SortedDictionary<int, (long Own, long Total)> byLine)

@@ -14,11 +14,12 @@ internal static class ReportHeader
         var unit = ReportUnit.For(model, model.GrandTotal);
         var summary = model.HasCalls
             ? string.Create(CultureInfo.InvariantCulture, $"{model.TotalCalls:N0} calls ({model.PrimitiveCalls:N0} primitive) in {unit.WithUnit(model.GrandTotal)}")
-            : $"total {unit.WithUnit(model.GrandTotal)}";
+            : model.SampleCount is { } samples
+                ? string.Create(CultureInfo.InvariantCulture, $"{samples:N0} samples, total {unit.WithUnit(model.GrandTotal)}")
+                : $"total {unit.WithUnit(model.GrandTotal)}";
         if (model.SampleIntervalNs is { } interval)
-            summary += $" (samples × {new ReportUnit("ms", 1e6, 3).WithUnit((long)interval)})";
-        else if (!model.HasCalls && model.IsTime)
-            summary += " (sampled: no call counts)";
+            summary += $" (each sample counted as {ReportUnit.Duration(interval)})";
+        if (!model.HasCalls) summary += "; calls were not counted";
         output.WriteLine(summary);
         output.WriteLine();
     }

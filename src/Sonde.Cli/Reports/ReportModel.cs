@@ -33,6 +33,9 @@ internal sealed class ReportModel
     public required int WeightIndex { get; init; }
     public required double NanosecondsPerUnit { get; init; }
 
+    /// <summary>How many samples the numbers come from; null for a call graph.</summary>
+    public long? SampleCount { get; init; }
+
     /// <summary>Set when time is a count of samples times the sampling interval.</summary>
     public double? SampleIntervalNs { get; init; }
 

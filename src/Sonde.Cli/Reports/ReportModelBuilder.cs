@@ -65,10 +65,20 @@ internal static class ReportModelBuilder
             PrimitiveCalls = 0,
             WeightIndex = stackWeight,
             NanosecondsPerUnit = nsPerUnit,
+            SampleCount = CountSamples(profile, includeThread),
             SampleIntervalNs = scale is { Estimated: true } ? scale.NanosecondsPerUnit : null,
             StacksEstimated = stacksEstimated,
             IncludeThread = includeThread,
         };
+    }
+
+    private static long CountSamples(Profile profile, Func<int, bool>? includeThread)
+    {
+        if (includeThread is null) return profile.SampleCount;
+        long count = 0;
+        for (var i = 0; i < profile.SampleCount; i++)
+            if (includeThread(profile.ThreadIndexOf(i))) count++;
+        return count;
     }
 
     private static Func<int, bool> ThreadFilter(Profile profile, long threadId)
