@@ -20,6 +20,8 @@ internal sealed class MarshalReader
     public const int MaxDepth = 100;
 
     private static readonly object _nullMarker = new();
+    // Counts in profiles are mostly small: sharing their boxes saves a good part of a large file's allocations.
+    private static readonly object[] _smallInts = Enumerable.Range(0, 1024).Select(i => (object)(long)i).ToArray();
     private static readonly Encoding _utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly byte[] _data;
@@ -60,7 +62,7 @@ internal sealed class MarshalReader
             case MarshalCodes.False: value = false; remember = false; break;
             case MarshalCodes.StopIteration: value = MarshalValue.StopIteration; remember = false; break;
             case MarshalCodes.Ellipsis: value = MarshalValue.Ellipsis; remember = false; break;
-            case MarshalCodes.Int: value = (long)ReadInt32(); break;
+            case MarshalCodes.Int: value = Box(ReadInt32()); break;
             case MarshalCodes.Int64: value = BinaryPrimitives.ReadInt64LittleEndian(Take(8)); break;
             case MarshalCodes.Long: value = ReadLong(); break;
             case MarshalCodes.Float: value = ReadBinaryFloat(); break;
@@ -86,6 +88,8 @@ internal sealed class MarshalReader
         _depth--;
         return value;
     }
+
+    private static object Box(long value) => value >= 0 && value < _smallInts.Length ? _smallInts[value] : value;
 
     private object?[] ReadTuple(int count, bool remember)
     {

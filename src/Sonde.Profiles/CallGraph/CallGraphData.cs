@@ -4,15 +4,17 @@ namespace Sonde.Profiles.CallGraph;
 /// An exact call graph: per-function call counts and times, and the same numbers per caller → callee edge.
 /// Sampled profiles have none; cProfile files and the exact tracing mode fill it. Adding a function or an edge
 /// that is already there sums the numbers, which is how several runs combine (pstats' <c>add</c>).
+/// Functions have dense indexes in the order they were added, so readers can add edges without hashing names.
 /// </summary>
 public sealed class CallGraphData
 {
     private readonly List<FunctionCallStats> _functions = [];
     private readonly Dictionary<FunctionKey, int> _functionIndex = [];
     private readonly List<CallEdge> _edges = [];
-    private readonly Dictionary<(FunctionKey Caller, FunctionKey Callee), int> _edgeIndex = [];
-    private Dictionary<FunctionKey, List<int>>? _callersOf;
-    private Dictionary<FunctionKey, List<int>>? _calleesOf;
+    private readonly List<(int Caller, int Callee)> _edgeEnds = [];
+    private readonly Dictionary<long, int> _edgeIndex = [];
+    private List<int>[]? _callersOf;
+    private List<int>[]? _calleesOf;
 
     public IReadOnlyList<FunctionCallStats> Functions => _functions;
 
@@ -28,29 +30,51 @@ public sealed class CallGraphData
     /// <summary>False when every count is zero, as in a pstats file written from a sampled profile.</summary>
     public bool HasCallCounts => TotalCalls > 0;
 
-    public void Add(FunctionCallStats stats)
+    /// <summary>Makes room for this many functions and edges in all, so a reader that knows them adds without regrowing.</summary>
+    public void EnsureCapacity(int functions, int edges)
+    {
+        _functions.EnsureCapacity(functions);
+        _functionIndex.EnsureCapacity(functions);
+        _edges.EnsureCapacity(edges);
+        _edgeEnds.EnsureCapacity(edges);
+        _edgeIndex.EnsureCapacity(edges);
+    }
+
+    /// <summary>Adds a function's numbers (to any already there) and returns its index.</summary>
+    public int Add(FunctionCallStats stats)
     {
         if (_functionIndex.TryGetValue(stats.Function, out var index)) _functions[index] = _functions[index].Plus(stats);
         else
         {
-            _functionIndex.Add(stats.Function, _functions.Count);
+            index = _functions.Count;
+            _functionIndex.Add(stats.Function, index);
             _functions.Add(stats);
         }
         TotalOwnNs += stats.OwnNs;
         TotalCalls += stats.Calls;
         TotalPrimitiveCalls += stats.PrimitiveCalls;
+        return index;
     }
 
+    /// <summary>The index of a function, added with no calls or time when it is not there yet.</summary>
+    public int IndexOf(FunctionKey function) =>
+        _functionIndex.TryGetValue(function, out var index) ? index : Add(new FunctionCallStats(function, 0, 0, 0, 0));
+
     /// <summary>Adds an edge; a caller or callee not yet known is added as a function with no calls or time.</summary>
-    public void Add(CallEdge edge)
+    public void Add(CallEdge edge) =>
+        AddEdge(IndexOf(edge.Caller), IndexOf(edge.Callee), edge.Calls, edge.PrimitiveCalls, edge.OwnNs, edge.TotalNs);
+
+    /// <summary>Adds an edge between functions given by index (see <see cref="Add(FunctionCallStats)"/>).</summary>
+    public void AddEdge(int caller, int callee, long calls, long primitiveCalls, long ownNs, long totalNs)
     {
-        if (!_functionIndex.ContainsKey(edge.Caller)) Add(new FunctionCallStats(edge.Caller, 0, 0, 0, 0));
-        if (!_functionIndex.ContainsKey(edge.Callee)) Add(new FunctionCallStats(edge.Callee, 0, 0, 0, 0));
-        if (_edgeIndex.TryGetValue((edge.Caller, edge.Callee), out var index)) _edges[index] = _edges[index].Plus(edge);
+        var edge = new CallEdge(_functions[caller].Function, _functions[callee].Function, calls, primitiveCalls, ownNs, totalNs);
+        var key = ((long)caller << 32) | (uint)callee;
+        if (_edgeIndex.TryGetValue(key, out var index)) _edges[index] = _edges[index].Plus(edge);
         else
         {
-            _edgeIndex.Add((edge.Caller, edge.Callee), _edges.Count);
+            _edgeIndex.Add(key, _edges.Count);
             _edges.Add(edge);
+            _edgeEnds.Add((caller, callee));
             _callersOf = null;
             _calleesOf = null;
         }
@@ -68,24 +92,24 @@ public sealed class CallGraphData
     }
 
     /// <summary>The edges into <paramref name="function"/>, one per caller.</summary>
-    public IEnumerable<CallEdge> CallersOf(FunctionKey function) =>
-        EdgesAt(_callersOf ??= IndexEdges(e => e.Callee), function);
+    public IEnumerable<CallEdge> CallersOf(FunctionKey function) => EdgesAt(_callersOf ??= IndexEdges(callers: true), function);
 
     /// <summary>The edges out of <paramref name="function"/>, one per callee.</summary>
-    public IEnumerable<CallEdge> CalleesOf(FunctionKey function) =>
-        EdgesAt(_calleesOf ??= IndexEdges(e => e.Caller), function);
+    public IEnumerable<CallEdge> CalleesOf(FunctionKey function) => EdgesAt(_calleesOf ??= IndexEdges(callers: false), function);
 
-    private IEnumerable<CallEdge> EdgesAt(Dictionary<FunctionKey, List<int>> index, FunctionKey function) =>
-        index.TryGetValue(function, out var edges) ? edges.Select(i => _edges[i]) : [];
+    /// <summary>The caller's and callee's indexes of an edge, by the edge's index in <see cref="Edges"/>.</summary>
+    internal (int Caller, int Callee) EndsOf(int edgeIndex) => _edgeEnds[edgeIndex];
 
-    private Dictionary<FunctionKey, List<int>> IndexEdges(Func<CallEdge, FunctionKey> keyOf)
+    private IEnumerable<CallEdge> EdgesAt(List<int>[] index, FunctionKey function) =>
+        _functionIndex.TryGetValue(function, out var f) && index[f] is { } edges ? edges.Select(i => _edges[i]) : [];
+
+    private List<int>[] IndexEdges(bool callers)
     {
-        var index = new Dictionary<FunctionKey, List<int>>();
-        for (var i = 0; i < _edges.Count; i++)
+        var index = new List<int>[_functions.Count];
+        for (var i = 0; i < _edgeEnds.Count; i++)
         {
-            var key = keyOf(_edges[i]);
-            if (!index.TryGetValue(key, out var list)) index.Add(key, list = []);
-            list.Add(i);
+            var at = callers ? _edgeEnds[i].Callee : _edgeEnds[i].Caller;
+            (index[at] ??= []).Add(i);
         }
         return index;
     }
