@@ -15,7 +15,7 @@ public sealed class CallGraphStacksTests
     private static CallGraphData SampleGraph()
     {
         var graph = new CallGraphData();
-        graph.Add(new FunctionCallStats(Main, 1, 1, 300_000, 100_000_000));
+        graph.Add(new FunctionCallStats(Main, 1, 1, 1_000_000, 100_000_000));
         graph.Add(new FunctionCallStats(Work, 2, 2, 9_000_000, 69_000_000));
         graph.Add(new FunctionCallStats(Helper, 5, 5, 10_000_000, 30_000_000));
         graph.Add(new FunctionCallStats(Leaf, 40, 40, 80_000_000, 80_000_000));
