@@ -127,7 +127,8 @@ public sealed class Profile
     {
         long total = 0;
         var width = WeightTypes.Count;
-        for (var i = 0; i < Ensured(_stackIds).Count; i++) total += _weights[i * width + weightIndex];
+        var count = SampleCount;
+        for (var i = 0; i < count; i++) total += _weights[i * width + weightIndex];
         return total;
     }
 }
