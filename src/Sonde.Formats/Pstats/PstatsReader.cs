@@ -85,7 +85,7 @@ public sealed class PstatsReader : IProfileReader
 
     private static void AddEdge(CallGraphData graph, FunctionKeyCache keys, int callee, object? callerKey, object? value, int entry)
     {
-        if (callerKey is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || tuple[2] is not string name)
+        if (callerKey is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || NameOf(tuple[2]) is not { } name)
             throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a caller, found {Describe(callerKey)}");
         if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
         var caller = keys.IndexOf(file, line, name);
@@ -108,13 +108,21 @@ public sealed class PstatsReader : IProfileReader
 
     private static FunctionKey ParseKey(object? key, int entry)
     {
-        if (key is object?[] { Length: 3 } tuple && tuple[0] is string file && tuple[1] is long line && tuple[2] is string name)
+        if (key is object?[] { Length: 3 } tuple && tuple[0] is string file && tuple[1] is long line && NameOf(tuple[2]) is { } name)
         {
             if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
             return PstatsKeys.ToFunctionKey(file, (int)line, name);
         }
         throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key, found {Describe(key)}");
     }
+
+    /// <summary>A function's name: a string, or the code object the <c>profile</c> module sometimes puts there.</summary>
+    private static string? NameOf(object? value) => value switch
+    {
+        string name => name,
+        MarshalCode code => code.ToString(),
+        _ => null,
+    };
 
     private static long Count(object? value, int entry, string field) => value switch
     {
