@@ -47,14 +47,38 @@ internal sealed class MarshalReader
         _end = length;
     }
 
-    public int Position => _position;
-
     /// <summary>Reads the next value, which must not be the NULL marker that ends a dict.</summary>
     public object? Read()
     {
         var value = ReadAny();
         if (ReferenceEquals(value, _nullMarker)) throw Bad("a NULL where a value was expected");
         return value;
+    }
+
+    /// <summary>
+    /// Reads the next value; when it is a dict, hands each key and value to <paramref name="onEntry"/> as soon as
+    /// it is read instead of keeping them, so a large profile is converted without holding its whole marshal tree.
+    /// </summary>
+    /// <returns>True for a dict (then <paramref name="other"/> is null); otherwise false and the value read.</returns>
+    public bool TryReadDictEntries(Action<object?, object?> onEntry, out object? other)
+    {
+        if (_position >= _end || (_data[_position] & ~MarshalCodes.FlagRef) != MarshalCodes.Dict)
+        {
+            other = Read();
+            return false;
+        }
+        // A reference back to this dict would see it empty: entries are not kept.
+        if ((ReadByte() & MarshalCodes.FlagRef) != 0) _refs.Add(new MarshalDict());
+        _depth++;
+        while (true)
+        {
+            var key = ReadAny();
+            if (ReferenceEquals(key, _nullMarker)) break;
+            onEntry(key, Read());
+        }
+        _depth--;
+        other = null;
+        return true;
     }
 
     private object? ReadAny()

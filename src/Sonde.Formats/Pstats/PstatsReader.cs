@@ -33,47 +33,11 @@ public sealed class PstatsReader : IProfileReader
     public Profile Read(Stream input, string displayName)
     {
         var (data, length) = ReadAll(input);
-        var root = new MarshalReader(data, length).Read();
-        if (root is not MarshalDict entries) throw new InvalidDataException($"expected a dict of functions, found {Describe(root)}");
-
-        // Later duplicates replace earlier ones, as they do when Python builds the dict.
-        var parsed = new (FunctionKey Key, object?[] Stats)[entries.Items.Count];
-        var last = new Dictionary<FunctionKey, int>(entries.Items.Count);
-        for (var i = 0; i < parsed.Length; i++)
-        {
-            var (key, value) = entries.Items[i];
-            var function = ParseKey(key, i);
-            if (value is not object?[] { Length: 5 } stats)
-                throw new InvalidDataException($"entry {i} ({function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
-            parsed[i] = (function, stats);
-            last[function] = i;
-        }
-
         var graph = new CallGraphData();
-        graph.EnsureCapacity(last.Count, parsed.Sum(p => p.Stats[4] is MarshalDict callers ? callers.Items.Count : 0));
-        var indexes = new int[parsed.Length];
-        for (var i = 0; i < parsed.Length; i++)
-        {
-            if (last[parsed[i].Key] != i) continue;
-            var stats = parsed[i].Stats;
-            indexes[i] = graph.Add(new FunctionCallStats(parsed[i].Key, Count(stats[1], i, "nc"), Count(stats[0], i, "cc"),
-                Nanoseconds(stats[2], i, "tt"), Nanoseconds(stats[3], i, "ct")));
-        }
         var keys = new FunctionKeyCache(graph);
-        for (var i = 0; i < parsed.Length; i++)
-        {
-            if (last[parsed[i].Key] != i) continue;
-            switch (parsed[i].Stats[4])
-            {
-                case MarshalDict callers:
-                    foreach (var (callerKey, edgeValue) in callers.Items) AddEdge(graph, keys, indexes[i], callerKey, edgeValue, i);
-                    break;
-                case null:
-                    break;
-                case var other:
-                    throw new InvalidDataException($"entry {i}: expected a dict of callers, found {Describe(other)}");
-            }
-        }
+        var entry = 0;
+        if (!new MarshalReader(data, length).TryReadDictEntries((key, value) => AddEntry(graph, keys, key, value, entry++), out var other))
+            throw new InvalidDataException($"expected a dict of functions, found {Describe(other)}");
 
         var profile = new Profile(WeightType.WallTime, WeightType.Calls);
         profile.Metadata.Mode = ProfileMode.Tracing;
@@ -83,12 +47,31 @@ public sealed class PstatsReader : IProfileReader
         return profile;
     }
 
+    /// <summary>
+    /// Adds one function and its callers. A caller not seen yet is added with no numbers of its own, which its
+    /// entry adds later; a function listed twice is counted twice.
+    /// </summary>
+    private static void AddEntry(CallGraphData graph, FunctionKeyCache keys, object? key, object? value, int entry)
+    {
+        var callee = ParseKey(graph, keys, key, entry, "function");
+        if (value is not object?[] { Length: 5 } stats)
+            throw new InvalidDataException($"entry {entry} ({graph.Functions[callee].Function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
+        graph.AddTo(callee, Count(stats[1], entry, "nc"), Count(stats[0], entry, "cc"), Nanoseconds(stats[2], entry, "tt"), Nanoseconds(stats[3], entry, "ct"));
+        switch (stats[4])
+        {
+            case MarshalDict callers:
+                foreach (var (callerKey, edgeValue) in callers.Items) AddEdge(graph, keys, callee, callerKey, edgeValue, entry);
+                break;
+            case null:
+                break;
+            case var other:
+                throw new InvalidDataException($"entry {entry}: expected a dict of callers, found {Describe(other)}");
+        }
+    }
+
     private static void AddEdge(CallGraphData graph, FunctionKeyCache keys, int callee, object? callerKey, object? value, int entry)
     {
-        if (callerKey is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || NameOf(tuple[2]) is not { } name)
-            throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a caller, found {Describe(callerKey)}");
-        if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
-        var caller = keys.IndexOf(file, line, name);
+        var caller = ParseKey(graph, keys, callerKey, entry, "caller");
         switch (value)
         {
             case object?[] { Length: 4 } numbers:
@@ -106,14 +89,13 @@ public sealed class PstatsReader : IProfileReader
         }
     }
 
-    private static FunctionKey ParseKey(object? key, int entry)
+    /// <summary>The graph index of a <c>(file, line, function)</c> key.</summary>
+    private static int ParseKey(CallGraphData graph, FunctionKeyCache keys, object? key, int entry, string what)
     {
-        if (key is object?[] { Length: 3 } tuple && tuple[0] is string file && tuple[1] is long line && NameOf(tuple[2]) is { } name)
-        {
-            if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
-            return PstatsKeys.ToFunctionKey(file, (int)line, name);
-        }
-        throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key, found {Describe(key)}");
+        if (key is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || NameOf(tuple[2]) is not { } name)
+            throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a {what}, found {Describe(key)}");
+        if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
+        return keys.IndexOf(file, line, name);
     }
 
     /// <summary>A function's name: a string, or the code object the <c>profile</c> module sometimes puts there.</summary>

@@ -10,15 +10,17 @@ public sealed class CallGraphData
 {
     private readonly List<FunctionCallStats> _functions = [];
     private readonly Dictionary<FunctionKey, int> _functionIndex = [];
-    private readonly List<CallEdge> _edges = [];
+    // Edges are kept as indexes and numbers, and made into CallEdge values only when asked for: a large cProfile
+    // file has hundreds of thousands, and the table view never needs them.
     private readonly List<(int Caller, int Callee)> _edgeEnds = [];
+    private readonly List<(long Calls, long PrimitiveCalls, long OwnNs, long TotalNs)> _edgeNumbers = [];
+    private List<CallEdge>? _edges;
     private readonly Dictionary<long, int> _edgeIndex = [];
     private List<int>[]? _callersOf;
-    private List<int>[]? _calleesOf;
 
     public IReadOnlyList<FunctionCallStats> Functions => _functions;
 
-    public IReadOnlyList<CallEdge> Edges => _edges;
+    public IReadOnlyList<CallEdge> Edges => _edges ??= MakeEdges();
 
     /// <summary>Own time of every function: the profile's total time, as pstats counts it.</summary>
     public long TotalOwnNs { get; private set; }
@@ -30,30 +32,32 @@ public sealed class CallGraphData
     /// <summary>False when every count is zero, as in a pstats file written from a sampled profile.</summary>
     public bool HasCallCounts => TotalCalls > 0;
 
-    /// <summary>Makes room for this many functions and edges in all, so a reader that knows them adds without regrowing.</summary>
-    public void EnsureCapacity(int functions, int edges)
-    {
-        _functions.EnsureCapacity(functions);
-        _functionIndex.EnsureCapacity(functions);
-        _edges.EnsureCapacity(edges);
-        _edgeEnds.EnsureCapacity(edges);
-        _edgeIndex.EnsureCapacity(edges);
-    }
-
     /// <summary>Adds a function's numbers (to any already there) and returns its index.</summary>
     public int Add(FunctionCallStats stats)
     {
-        if (_functionIndex.TryGetValue(stats.Function, out var index)) _functions[index] = _functions[index].Plus(stats);
-        else
+        if (_functionIndex.TryGetValue(stats.Function, out var index))
         {
-            index = _functions.Count;
-            _functionIndex.Add(stats.Function, index);
-            _functions.Add(stats);
+            AddTo(index, stats.Calls, stats.PrimitiveCalls, stats.OwnNs, stats.TotalNs);
+            return index;
         }
+        index = _functions.Count;
+        _functionIndex.Add(stats.Function, index);
+        _functions.Add(stats);
+        _callersOf = null;
         TotalOwnNs += stats.OwnNs;
         TotalCalls += stats.Calls;
         TotalPrimitiveCalls += stats.PrimitiveCalls;
         return index;
+    }
+
+    /// <summary>Adds to the numbers of the function with this index (see <see cref="IndexOf"/>).</summary>
+    public void AddTo(int index, long calls, long primitiveCalls, long ownNs, long totalNs)
+    {
+        var stats = _functions[index];
+        _functions[index] = stats.Plus(new FunctionCallStats(stats.Function, calls, primitiveCalls, ownNs, totalNs));
+        TotalOwnNs += ownNs;
+        TotalCalls += calls;
+        TotalPrimitiveCalls += primitiveCalls;
     }
 
     /// <summary>The index of a function, added with no calls or time when it is not there yet.</summary>
@@ -67,17 +71,22 @@ public sealed class CallGraphData
     /// <summary>Adds an edge between functions given by index (see <see cref="Add(FunctionCallStats)"/>).</summary>
     public void AddEdge(int caller, int callee, long calls, long primitiveCalls, long ownNs, long totalNs)
     {
-        var edge = new CallEdge(_functions[caller].Function, _functions[callee].Function, calls, primitiveCalls, ownNs, totalNs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)caller, (uint)_functions.Count, nameof(caller));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)callee, (uint)_functions.Count, nameof(callee));
         var key = ((long)caller << 32) | (uint)callee;
-        if (_edgeIndex.TryGetValue(key, out var index)) _edges[index] = _edges[index].Plus(edge);
+        if (_edgeIndex.TryGetValue(key, out var index))
+        {
+            var sum = _edgeNumbers[index];
+            _edgeNumbers[index] = (sum.Calls + calls, sum.PrimitiveCalls + primitiveCalls, sum.OwnNs + ownNs, sum.TotalNs + totalNs);
+        }
         else
         {
-            _edgeIndex.Add(key, _edges.Count);
-            _edges.Add(edge);
+            _edgeIndex.Add(key, _edgeEnds.Count);
             _edgeEnds.Add((caller, callee));
+            _edgeNumbers.Add((calls, primitiveCalls, ownNs, totalNs));
             _callersOf = null;
-            _calleesOf = null;
         }
+        _edges = null;
     }
 
     public bool TryGet(FunctionKey function, out FunctionCallStats stats)
@@ -92,25 +101,32 @@ public sealed class CallGraphData
     }
 
     /// <summary>The edges into <paramref name="function"/>, one per caller.</summary>
-    public IEnumerable<CallEdge> CallersOf(FunctionKey function) => EdgesAt(_callersOf ??= IndexEdges(callers: true), function);
-
-    /// <summary>The edges out of <paramref name="function"/>, one per callee.</summary>
-    public IEnumerable<CallEdge> CalleesOf(FunctionKey function) => EdgesAt(_calleesOf ??= IndexEdges(callers: false), function);
+    public IEnumerable<CallEdge> CallersOf(FunctionKey function)
+    {
+        _callersOf ??= IndexCallers();
+        var all = Edges;
+        return _functionIndex.TryGetValue(function, out var f) && _callersOf[f] is { } edges ? edges.Select(i => all[i]) : [];
+    }
 
     /// <summary>The caller's and callee's indexes of an edge, by the edge's index in <see cref="Edges"/>.</summary>
     internal (int Caller, int Callee) EndsOf(int edgeIndex) => _edgeEnds[edgeIndex];
 
-    private IEnumerable<CallEdge> EdgesAt(List<int>[] index, FunctionKey function) =>
-        _functionIndex.TryGetValue(function, out var f) && index[f] is { } edges ? edges.Select(i => _edges[i]) : [];
-
-    private List<int>[] IndexEdges(bool callers)
+    private List<CallEdge> MakeEdges()
     {
-        var index = new List<int>[_functions.Count];
+        var edges = new List<CallEdge>(_edgeEnds.Count);
         for (var i = 0; i < _edgeEnds.Count; i++)
         {
-            var at = callers ? _edgeEnds[i].Callee : _edgeEnds[i].Caller;
-            (index[at] ??= []).Add(i);
+            var (caller, callee) = _edgeEnds[i];
+            var (calls, primitiveCalls, ownNs, totalNs) = _edgeNumbers[i];
+            edges.Add(new CallEdge(_functions[caller].Function, _functions[callee].Function, calls, primitiveCalls, ownNs, totalNs));
         }
+        return edges;
+    }
+
+    private List<int>[] IndexCallers()
+    {
+        var index = new List<int>[_functions.Count];
+        for (var i = 0; i < _edgeEnds.Count; i++) (index[_edgeEnds[i].Callee] ??= []).Add(i);
         return index;
     }
 }
