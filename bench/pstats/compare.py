@@ -5,8 +5,9 @@ Builds the CLI (through ./sonde), writes the synthetic program (make_program.py)
 `PYTHON -m cProfile -o`, then times, in alternating order (A B, B A, ...), the wall time of
   A: PYTHON -c "import pstats; pstats.Stats(FILE).sort_stats('tottime').print_stats(LIMIT)"
   B: dotnet sonde.dll report FILE --sort own --limit LIMIT
-with output to /dev/null. Prints each side's median and the median of the per-pair ratios A/B (above 1 means
-Sonde is faster), since the machine's speed drifts from run to run.
+with output to /dev/null. Prints each side's median wall and CPU time (user + system of the child alone), and
+the medians of the per-pair ratios A/B (above 1 means Sonde is faster), since the machine's speed drifts from
+run to run. CPU time is the steadier figure on a busy machine.
 """
 import argparse
 import os
@@ -20,10 +21,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def timed(command):
+def timed(command, env=None):
+    """Wall seconds and CPU seconds (user + system, from the kernel's accounting of the child alone)."""
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - start
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"bench: {' '.join(command)} failed ({status})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -55,24 +61,27 @@ def main():
     timed(pstats_side)
     timed(sonde_side)
 
-    pstats_times, sonde_times, ratios = [], [], []
+    pstats_runs, sonde_runs = [], []
     for run in range(args.runs):
         if run % 2 == 0:
-            a = timed(pstats_side)
-            b = timed(sonde_side)
+            pstats_runs.append(timed(pstats_side))
+            sonde_runs.append(timed(sonde_side))
         else:
-            b = timed(sonde_side)
-            a = timed(pstats_side)
-        pstats_times.append(a)
-        sonde_times.append(b)
-        ratios.append(a / b)
+            sonde_runs.append(timed(sonde_side))
+            pstats_runs.append(timed(pstats_side))
+    wall_ratios = [a[0] / b[0] for a, b in zip(pstats_runs, sonde_runs)]
+    cpu_ratios = [a[1] / b[1] for a, b in zip(pstats_runs, sonde_runs)]
 
     version = subprocess.run([args.python, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"file: {os.path.getsize(prof):,} bytes, {int(count[0]):,} functions, {int(count[1]):,} caller edges ({version} cProfile)")
-    print(f"pstats (load, sort tottime, print {args.limit}): median {statistics.median(pstats_times):.3f} s")
-    print(f"sonde report --sort own --limit {args.limit}:   median {statistics.median(sonde_times):.3f} s")
-    print(f"ratio pstats/sonde over {args.runs} alternated pairs: median {statistics.median(ratios):.2f}x "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
+    for name, runs in ((f"pstats (load, sort tottime, print {args.limit})", pstats_runs),
+                       (f"sonde report --sort own --limit {args.limit}", sonde_runs)):
+        print(f"{name}: median wall {statistics.median(r[0] for r in runs):.3f} s, "
+              f"median CPU {statistics.median(r[1] for r in runs):.3f} s")
+    for name, ratios in (("wall", wall_ratios), ("CPU", cpu_ratios)):
+        print(f"{name} ratio pstats/sonde over {args.runs} alternated pairs: median {statistics.median(ratios):.2f}x "
+              f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ public sealed class CallGraphData
     private readonly List<(int Caller, int Callee)> _edgeEnds = [];
     private readonly List<(long Calls, long PrimitiveCalls, long OwnNs, long TotalNs)> _edgeNumbers = [];
     private List<CallEdge>? _edges;
-    private readonly Dictionary<long, int> _edgeIndex = [];
+    private readonly Dictionary<long, int> _edgeIndex = new(EdgeKeyComparer.Instance);
     private List<int>[]? _callersOf;
 
     public IReadOnlyList<FunctionCallStats> Functions => _functions;
@@ -128,5 +128,18 @@ public sealed class CallGraphData
         var index = new List<int>[_functions.Count];
         for (var i = 0; i < _edgeEnds.Count; i++) (index[_edgeEnds[i].Callee] ??= []).Add(i);
         return index;
+    }
+
+    /// <summary>
+    /// Hashes an edge's (caller &lt;&lt; 32 | callee) key. long's own hash is caller ^ callee, which collides all
+    /// the time: a reader numbers a function's callers right after it, so caller and callee differ in a few bits.
+    /// </summary>
+    private sealed class EdgeKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly EdgeKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)((ulong)(key * -7046029254386353131L) >> 32);
     }
 }
