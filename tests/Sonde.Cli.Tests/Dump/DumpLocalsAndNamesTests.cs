@@ -66,7 +66,10 @@ public sealed class DumpLocalsAndNamesTests
             .ToDictionary(t => t.GetProperty("native_thread_id").GetInt32(), t => t.GetProperty("name").GetString());
         foreach (var (name, tid) in facts) Assert.Equal(name, names[tid]);
 
+        // Text output shows control characters as escapes: a thread name can't recolour the terminal.
         var text = SondeCli.Run("dump", "-p", target.Pid.ToString());
-        foreach (var (name, tid) in facts) Assert.Contains($"Thread {tid} \"{name}\"", text.StdOut);
+        foreach (var (name, tid) in facts) Assert.Contains($"Thread {tid} \"{name.Replace("\u001b", "\\x1b")}\"", text.StdOut);
+        Assert.Contains(facts.Keys, n => n.Contains('\u001b'));
+        Assert.DoesNotContain("\u001b", text.StdOut);
     }
 }

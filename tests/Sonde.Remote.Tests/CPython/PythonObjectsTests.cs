@@ -34,6 +34,11 @@ public sealed class PythonObjectsTests
         // A thread whose _name is not a str keeps its kernel name.
         var odd = facts["not_a_name"];
         Assert.Equal(File.ReadAllText($"/proc/{target.Id}/task/{odd}/comm").TrimEnd('\n'), byTid[odd]);
+
+        // A second reader of the same target looks the names up by the hashes the first one learned.
+        var again = new PythonThreadNames(interpreter);
+        again.Observe(threads);
+        Assert.Equal(byTid, threads.ToDictionary(t => t.NativeThreadId, t => again.NameOf(t)));
     }
 
     [Theory, MemberData(nameof(Pythons))]

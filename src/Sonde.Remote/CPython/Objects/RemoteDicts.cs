@@ -5,8 +5,9 @@ namespace Sonde.Remote.CPython.Objects;
 
 /// <summary>
 /// Reads remote dicts: combined and split tables, the hash-and-key entries of every version and the str-only entries
-/// of 3.11+. A str key is found by scanning the entries and comparing contents (our own hash of a name would not be
-/// the target's, whose str hashes are salted), reading up to 64 entries and their keys per system call. Every count
+/// of 3.11+. A str key's hash in the target can't be computed here (str hashes are salted per process), so the first
+/// lookup of a key scans the entries and compares contents, reading up to 64 entries and their keys per system call;
+/// the match teaches the key its hash, and later lookups follow the table's own probe sequence from it. Every count
 /// is checked against the table's size and capped, so a torn or hostile dict costs a bounded amount of work.
 /// </summary>
 internal sealed class RemoteDicts
@@ -18,6 +19,10 @@ internal sealed class RemoteDicts
 
     private const int Batch = 64;
     private const int MaxLog2Size = 32;
+    private const int MaxProbes = 64;
+    // dictobject.c: an index slot that was never used ends a probe sequence; each step mixes in 5 more hash bits.
+    private const long EmptySlot = -1;
+    private const int PerturbShift = 5;
 
     private readonly IProcessMemory _memory;
     private readonly PythonLayout _layout;
@@ -107,23 +112,69 @@ internal sealed class RemoteDicts
         var count = RemoteReader.Int64(block, _layout.DictKeysNentries);
         if (count < 0 || count > slots) return false;
 
+        var indices = keysAddress + (ulong)_layout.DictKeysIndices;
+        var entries = indices + (ulong)indexBytes;
+        var shown = (int)Math.Min(count, MaxEntries);
+        var width = (int)(indexBytes / slots);
         view = unicode
-            ? new DictKeysView(0, 0, _layout.DictUnicodeEntrySize, _layout.DictUnicodeEntryKey, _layout.DictUnicodeEntryValue, -1)
-            : new DictKeysView(0, 0, _layout.DictEntrySize, _layout.DictEntryKey, _layout.DictEntryValue, _layout.DictEntryHash);
-        view = view with
-        {
-            Entries = keysAddress + (ulong)_layout.DictKeysIndices + (ulong)indexBytes,
-            Count = (int)Math.Min(count, MaxEntries),
-        };
-        return true;
+            ? new DictKeysView(indices, slots, width, entries, shown, _layout.DictUnicodeEntrySize, _layout.DictUnicodeEntryKey, _layout.DictUnicodeEntryValue, -1)
+            : new DictKeysView(indices, slots, width, entries, shown, _layout.DictEntrySize, _layout.DictEntryKey, _layout.DictEntryValue, _layout.DictEntryHash);
+        return width is 1 or 2 or 4 or 8;
     }
 
     /// <summary>The index of the entry whose key is the str <paramref name="key"/>; -1 when absent or unreadable.</summary>
     public int IndexOf(in DictKeysView keys, StrKey key)
     {
-        var keyLength = key.Bytes.Length;
-        if (keyLength > MaxKeyLength) return -1;
-        var headerSize = _layout.UnicodeAsciiSize + keyLength;
+        if (key.Bytes.Length > MaxKeyLength) return -1;
+        if (key.Hash is { } hash && TryProbe(keys, key, hash, out var index)) return index;
+        return Scan(keys, key);
+    }
+
+    /// <summary>
+    /// Follows the probe sequence CPython itself uses for <paramref name="hash"/>. True with the entry's index, or -1
+    /// when an empty slot proves the key absent; false when the table couldn't be read or the walk ran long, so the
+    /// caller scans instead.
+    /// </summary>
+    public bool TryProbe(in DictKeysView keys, StrKey key, long hash, out int index)
+    {
+        index = -1;
+        Span<byte> slot = stackalloc byte[8];
+        Span<byte> entry = stackalloc byte[keys.EntrySize];
+        Span<byte> header = stackalloc byte[_layout.UnicodeAsciiSize + key.Bytes.Length];
+        var mask = (ulong)keys.Slots - 1;
+        var perturb = (ulong)hash;
+        var i = perturb & mask;
+        for (var probe = 0; probe < MaxProbes; probe++)
+        {
+            var width = slot[..keys.IndexWidth];
+            if (!_memory.TryRead(keys.Indices + i * (ulong)keys.IndexWidth, width)) return false;
+            long ix = keys.IndexWidth switch
+            {
+                1 => (sbyte)width[0],
+                2 => System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(width),
+                4 => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(width),
+                _ => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(width),
+            };
+            if (ix == EmptySlot) return true;
+            if (ix >= 0 && ix < keys.Count
+                && _memory.TryRead(keys.Entries + (ulong)(ix * keys.EntrySize), entry)
+                && (keys.HashOffset < 0 || RemoteReader.Int64(entry, keys.HashOffset) == hash)
+                && RemoteReader.Pointer(entry, keys.KeyOffset) is var keyAddress && RemoteReader.LooksLikeObjectPointer(keyAddress)
+                && _memory.TryRead(keyAddress, header) && IsKey(header, key))
+            {
+                index = (int)ix;
+                return true;
+            }
+            perturb >>= PerturbShift;
+            i = (i * 5 + perturb + 1) & mask;
+        }
+        return false;
+    }
+
+    /// <summary>Compares every entry's key with <paramref name="key"/>, skipping entries whose known hash differs.</summary>
+    private int Scan(in DictKeysView keys, StrKey key)
+    {
+        var headerSize = _layout.UnicodeAsciiSize + key.Bytes.Length;
         for (var start = 0; start < keys.Count; start += Batch)
         {
             var count = Math.Min(Batch, keys.Count - start);
