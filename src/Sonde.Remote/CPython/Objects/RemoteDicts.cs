@@ -146,14 +146,14 @@ internal sealed class RemoteDicts
         var i = perturb & mask;
         for (var probe = 0; probe < MaxProbes; probe++)
         {
-            var width = slot[..keys.IndexWidth];
-            if (!_memory.TryRead(keys.Indices + i * (ulong)keys.IndexWidth, width)) return false;
+            var raw = slot[..keys.IndexWidth];
+            if (!_memory.TryRead(keys.Indices + i * (ulong)keys.IndexWidth, raw)) return false;
             long ix = keys.IndexWidth switch
             {
-                1 => (sbyte)width[0],
-                2 => System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(width),
-                4 => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(width),
-                _ => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(width),
+                1 => (sbyte)raw[0],
+                2 => System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(raw),
+                4 => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(raw),
+                _ => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(raw),
             };
             if (ix == EmptySlot) return true;
             if (ix >= 0 && ix < keys.Count
