@@ -19,6 +19,7 @@ public static class SondeApp
             RecordCommand.Create(terminal),
             ConvertCommand.Create(terminal),
             DumpCommand.Create(terminal),
+            ReportCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

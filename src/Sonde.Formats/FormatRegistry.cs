@@ -6,6 +6,7 @@ using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Native;
 using Sonde.Formats.Pprof;
+using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
@@ -34,6 +35,7 @@ public static class FormatRegistry
         new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
         new("chrome", () => new ChromeTraceWriter(), null, ["*.trace.json"]),
         new("dot", () => new DotWriter(), null, ["*.dot"]),
+        new("pstats", () => new PstatsWriter(), () => new PstatsReader(), ["*.prof", "*.pstats"]),
     ];
 
     private const int HeadLength = 4096;

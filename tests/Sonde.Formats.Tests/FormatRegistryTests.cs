@@ -4,6 +4,7 @@ using Sonde.Formats.Dot;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
 using Sonde.Formats.Pprof;
+using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles.Errors;
 
@@ -20,6 +21,7 @@ public sealed class FormatRegistryTests
     [InlineData("callgrind", typeof(CallgrindWriter))]
     [InlineData("chrome", typeof(ChromeTraceWriter))]
     [InlineData("dot", typeof(DotWriter))]
+    [InlineData("pstats", typeof(PstatsWriter))]
     public void ForName_finds_the_writer(string name, Type expected)
     {
         var writer = FormatRegistry.ForName(name);
@@ -41,6 +43,8 @@ public sealed class FormatRegistryTests
     [InlineData("run.callgrind", "callgrind")]
     [InlineData("run.trace.json", "chrome")]
     [InlineData("calls.dot", "dot")]
+    [InlineData("run.prof", "pstats")]
+    [InlineData("run.pstats", "pstats")]
     public void ForPath_chooses_by_extension(string path, string expected)
     {
         Assert.Equal(expected, FormatRegistry.ForPath(path)?.FormatName);
@@ -71,8 +75,8 @@ public sealed class FormatRegistryTests
     [Fact]
     public void Every_name_round_trips()
     {
-        Assert.Equal(["sonde", "speedscope", "folded", "flamegraph", "pprof", "callgrind", "chrome", "dot"], FormatRegistry.Names);
-        Assert.Equal(["sonde", "speedscope", "folded", "pprof"], FormatRegistry.ReadableNames);
+        Assert.Equal(["sonde", "speedscope", "folded", "flamegraph", "pprof", "callgrind", "chrome", "dot", "pstats"], FormatRegistry.Names);
+        Assert.Equal(["sonde", "speedscope", "folded", "pprof", "pstats"], FormatRegistry.ReadableNames);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
 

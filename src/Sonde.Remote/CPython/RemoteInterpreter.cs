@@ -1,11 +1,13 @@
 using Sonde.Remote.CPython.Layouts;
+using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
 
 /// <summary>
-/// The main interpreter of a CPython process, read from outside: its thread states, their frames and the GIL.
-/// Version differences live in the <see cref="PythonLayout"/> and in the frame walker chosen once here.
+/// The main interpreter of a CPython process, read from outside: its thread states, their frames and the GIL, and,
+/// off the sampling path, frame locals and the names Python gave its threads. Version differences live in the
+/// <see cref="PythonLayout"/> and in the frame walker chosen once here.
 /// </summary>
 public sealed class RemoteInterpreter
 {
@@ -16,12 +18,14 @@ public sealed class RemoteInterpreter
     private readonly RemoteObjects _objects;
     private readonly IFrameWalker _walker;
     private readonly PthreadThreadIds? _pthreadIds;
+    private readonly FrameLocals _locals;
+    private readonly ThreadingNames _threadingNames;
     private readonly int _tstateSize;
     private readonly List<RawFrame> _raw = [];
     private ulong[] _handles = new ulong[16];
     private int[] _tids = new int[16];
 
-    public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress)
+    public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress, BuiltinAddresses? builtins = null)
     {
         _memory = memory;
         _runtime = runtimeAddress;
@@ -30,6 +34,12 @@ public sealed class RemoteInterpreter
         Codes = new CodeObjectCache(_objects);
         _walker = layout.Minor >= 11 ? new InterpreterFrameWalker(_objects) : new FrameObjectWalker(_objects);
         _pthreadIds = layout.TstateNativeThreadId < 0 ? new PthreadThreadIds(memory) : null;
+        var types = new RemoteTypes(_objects, builtins ?? BuiltinAddresses.Unknown);
+        var dicts = new RemoteDicts(_objects, types);
+        var attributes = new RemoteAttributes(_objects, types, dicts);
+        var ints = new RemoteInts(memory, layout);
+        _locals = new FrameLocals(_objects, types, new RemoteValues(_objects, types, ints));
+        _threadingNames = new ThreadingNames(_objects, types, new RemoteModules(_objects, dicts, attributes), attributes, dicts, ints);
         int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
         _tstateSize = tstateFields.Max() + 8;
@@ -103,6 +113,15 @@ public sealed class RemoteInterpreter
         if (!TryReadTopFrame(thread.Address, out var top) || top != thread.TopFrame) return WalkResult.Torn;
         return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
     }
+
+    /// <summary>
+    /// The frame's bound local variables, read now: call it right after <see cref="Walk"/>. Null when the frame has
+    /// returned since (it no longer runs its code) or can't be read. Not for the sampling path: it allocates.
+    /// </summary>
+    public IReadOnlyList<RemoteLocal>? ReadLocals(in RemoteFrame frame) => _locals.Read(frame);
+
+    /// <summary>Adds thread ident → <c>threading.Thread</c> name for every thread <c>threading</c> knows. False when it isn't imported or can't be read.</summary>
+    internal bool TryReadThreadNames(Dictionary<ulong, string> names) => _threadingNames.TryRead(MainInterpreter(), names);
 
     private bool TryReadTopFrame(ulong tstate, out ulong frame)
     {
