@@ -18,6 +18,7 @@ public static class SondeApp
         {
             RecordCommand.Create(terminal),
             DumpCommand.Create(terminal),
+            ReportCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

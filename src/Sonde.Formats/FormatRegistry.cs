@@ -1,6 +1,7 @@
 using System.IO.Enumeration;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
@@ -24,6 +25,7 @@ public static class FormatRegistry
         new("folded", () => new FoldedWriter(), null, ["*.folded", "*.txt"]),
         new("speedscope", () => new SpeedscopeWriter(), null, ["*.speedscope.json"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
+        new("pstats", () => new PstatsWriter(), () => new PstatsReader(), ["*.prof", "*.pstats"]),
     ];
 
     private const int HeadLength = 4096;

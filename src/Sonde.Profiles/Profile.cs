@@ -1,3 +1,5 @@
+using Sonde.Profiles.CallGraph;
+
 namespace Sonde.Profiles;
 
 /// <summary>
@@ -23,6 +25,12 @@ public sealed class Profile
     public StackTable Stacks { get; } = new();
     public List<ThreadInfo> Threads { get; } = [];
     public ProfileMetadata Metadata { get; } = new();
+
+    /// <summary>
+    /// The exact call graph, when a deterministic profiler counted calls (cProfile files, exact tracing); null
+    /// for sampled profiles. Such a profile's samples are estimated from the graph (<see cref="CallGraphStacks"/>).
+    /// </summary>
+    public CallGraphData? CallGraph { get; set; }
 
     public int SampleCount => _stackIds.Count;
 

@@ -1,5 +1,6 @@
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles.Errors;
 
@@ -12,6 +13,7 @@ public sealed class FormatRegistryTests
     [InlineData("speedscope", typeof(SpeedscopeWriter))]
     [InlineData("flamegraph", typeof(FlameGraphWriter))]
     [InlineData("FlameGraph", typeof(FlameGraphWriter))]
+    [InlineData("pstats", typeof(PstatsWriter))]
     public void ForName_finds_the_writer(string name, Type expected)
     {
         var writer = FormatRegistry.ForName(name);
@@ -27,6 +29,8 @@ public sealed class FormatRegistryTests
     [InlineData("dir.svg/profile.SPEEDSCOPE.JSON", "speedscope")]
     [InlineData("flame.svg", "flamegraph")]
     [InlineData("Flame.SVG", "flamegraph")]
+    [InlineData("run.prof", "pstats")]
+    [InlineData("run.pstats", "pstats")]
     public void ForPath_chooses_by_extension(string path, string expected)
     {
         Assert.Equal(expected, FormatRegistry.ForPath(path)?.FormatName);
@@ -55,7 +59,7 @@ public sealed class FormatRegistryTests
     [Fact]
     public void Every_name_round_trips()
     {
-        Assert.Equal(["folded", "speedscope", "flamegraph"], FormatRegistry.Names);
+        Assert.Equal(["folded", "speedscope", "flamegraph", "pstats"], FormatRegistry.Names);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
 
