@@ -19,6 +19,7 @@ public static class SondeApp
             RecordCommand.Create(terminal),
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
+            TraceCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

@@ -102,6 +102,11 @@ class Lines:
 
     def __init__(self, options, agent_dir):
         self.patterns = options.line_patterns
+        # fnmatch compiles (and caches) each pattern on first use: done now, so that cost isn't charged to
+        # whichever function happens to be resolved first.
+        for module, function in self.patterns:
+            fnmatchcase("", module)
+            fnmatchcase("", function)
         self.clock = time.thread_time_ns if options.cpu_clock else time.perf_counter_ns
         self.agent_dir = agent_dir
         self.resolved = {}
