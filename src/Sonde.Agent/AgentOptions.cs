@@ -8,6 +8,12 @@ public sealed record AgentOptions
     /// <summary>Count calls to built-in (C) functions too, as cProfile does by default.</summary>
     public bool Builtins { get; init; } = true;
 
+    /// <summary>
+    /// Count calls at all. Off (<c>--lines-only</c>), only the chosen functions' lines are timed, and code outside
+    /// them runs with the least overhead, as under line_profiler.
+    /// </summary>
+    public bool Calls { get; init; } = true;
+
     /// <summary>Functions whose lines are timed.</summary>
     public IReadOnlyList<LinePattern> LinePatterns { get; init; } = [];
 

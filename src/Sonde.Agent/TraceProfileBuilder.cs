@@ -14,6 +14,7 @@ public static class TraceProfileBuilder
 {
     public const string ClockProperty = "trace.clock";
     public const string BuiltinsProperty = "trace.builtins";
+    public const string CallsProperty = "trace.calls";
 
     private const int MaxCommandLength = 80;
 
@@ -33,6 +34,7 @@ public static class TraceProfileBuilder
         metadata.Duration = result.Duration;
         metadata.Properties[ClockProperty] = options.Clock == TraceClock.Cpu ? "cpu" : "wall";
         metadata.Properties[BuiltinsProperty] = options.Builtins ? "yes" : "no";
+        metadata.Properties[CallsProperty] = options.Calls ? "yes" : "no";
 
         var merged = new CallGraphData();
         var lines = options.LinePatterns.Count > 0 ? new LineTimingData() : null;

@@ -7,15 +7,28 @@ namespace Sonde.Agent.Tests;
 /// <summary>Line hit counts against trace_lines.py's own: branches, a loop, recursion, and a second thread.</summary>
 public sealed class LineTimingTests
 {
-    public static TheoryData<string> Pythons => Support.Pythons.All;
+    /// <summary>Every CPython, with call statistics and without (--lines-only).</summary>
+    public static TheoryData<string, bool> PythonsAndCalls
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var install in PythonInstalls.All)
+            {
+                data.Add(install.Label, true);
+                data.Add(install.Label, false);
+            }
+            return data;
+        }
+    }
 
-    [Theory, MemberData(nameof(Pythons))]
-    public void CountsEveryLineOfTheChosenFunctionsExactly(string label)
+    [Theory, MemberData(nameof(PythonsAndCalls))]
+    public void CountsEveryLineOfTheChosenFunctionsExactly(string label, bool calls)
     {
         var python = PythonInstalls.Require(label);
         using var scratch = new Scratch();
         var fixture = Fixtures.Path("trace_lines.py");
-        var options = new AgentOptions { LinePatterns = [LinePattern.Parse("trace_lines:classify"), LinePattern.Parse("__main__:count*")] };
+        var options = new AgentOptions { Calls = calls, LinePatterns = [LinePattern.Parse("trace_lines:classify"), LinePattern.Parse("__main__:count*")] };
         var result = Traces.Run(options, python.Path!, fixture, scratch.File("truth.json"));
         Assert.Equal(0, result.ExitCode);
         var process = Assert.Single(result.Processes);
@@ -39,6 +52,10 @@ public sealed class LineTimingTests
         // Lines on both threads, kept apart until summed.
         Assert.Equal(2, process.Threads.Count(t => t.Lines.Any(l => l.Function.Function.Function == "classify")));
         Assert.All(process.Threads.SelectMany(t => t.Lines), l => Assert.InRange(l.TimeNs, 0, long.MaxValue));
+
+        // Call statistics only when asked for.
+        var classifyCalls = process.Threads.SelectMany(t => t.Functions).Where(f => f.Function.Function == "classify").Sum(f => f.Calls);
+        Assert.Equal(calls ? 2 : 0, classifyCalls);
 
         var profile = TraceProfileBuilder.Build(result, options);
         var summed = profile.LineTimings!.ByFunction().Single(f => f.Function.Function == "classify");

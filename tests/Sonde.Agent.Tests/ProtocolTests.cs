@@ -102,7 +102,7 @@ public sealed class ProtocolTests
     public void RepliesWithTheOptions()
     {
         var reply = AgentReply.Go(new AgentOptions { Clock = TraceClock.Cpu, Builtins = false, LinePatterns = [new LinePattern("app", "main")] });
-        var expected = new PayloadBuilder().U8('G').U32(8 + 4 + 3 + 4 + 4).U8(1).U8(0).U32(500).U16(1).String("app").String("main").Build();
+        var expected = new PayloadBuilder().U8('G').U32(9 + 4 + 3 + 4 + 4).U8(1).U8(0).U8(1).U32(500).U16(1).String("app").String("main").Build();
         Assert.Equal(expected, reply);
     }
 

@@ -17,6 +17,7 @@ internal static class AgentReply
         {
             (byte)(options.Clock == TraceClock.Cpu ? 1 : 0),
             (byte)(options.Builtins ? 1 : 0),
+            (byte)(options.Calls ? 1 : 0),
         };
         AppendU32(body, (uint)options.FlushInterval.TotalMilliseconds);
         AppendU16(body, (ushort)options.LinePatterns.Count);

@@ -34,6 +34,7 @@ internal static class TraceCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var linesOnly = new Option<bool>("--lines-only") { Description = "With --lines: time only those lines and count no calls, for the least overhead elsewhere" };
         var command = new Argument<string[]>("command")
         {
             Description = "The Python command to run, after --",
@@ -45,13 +46,14 @@ internal static class TraceCommand
             "sonde trace -- python3 app.py --port 8000",
             "sonde trace -o run.prof -- python3 -m pytest tests/",
             "sonde trace --clock cpu --no-builtins -o cpu.prof -- python3 worker.py",
-            "sonde trace --lines app:parse --lines 'mypkg.*:Handler.*' -- python3 app.py"))
+            "sonde trace --lines app:parse --lines 'mypkg.*:Handler.*' -- python3 app.py",
+            "sonde trace --lines-only --lines app:parse -- python3 app.py"))
         {
-            output, format, clock, noBuiltins, lines, command,
+            output, format, clock, noBuiltins, lines, linesOnly, command,
         };
         trace.SetAction(result => Run(new TraceOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(clock)!, result.GetValue(noBuiltins),
-            result.GetValue(lines) ?? [], result.GetValue(command) ?? []), terminal));
+            result.GetValue(lines) ?? [], result.GetValue(linesOnly), result.GetValue(command) ?? []), terminal));
         return trace;
     }
 
@@ -101,10 +103,13 @@ internal static class TraceCommand
             _ => throw new UsageException($"--clock takes wall or cpu, not '{TerminalText.Escape(options.Clock)}'"),
         };
         if (options.Lines.Count > ushort.MaxValue) throw new UsageException("too many --lines patterns");
+        if (options.LinesOnly && options.Lines.Count == 0)
+            throw new UsageException("--lines-only needs the functions to time: add --lines MODULE:FUNC");
         return new AgentOptions
         {
             Clock = clock,
             Builtins = !options.NoBuiltins,
+            Calls = !options.LinesOnly,
             LinePatterns = options.Lines.Select(LinePattern.Parse).ToList(),
         };
     }

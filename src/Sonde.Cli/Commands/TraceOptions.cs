@@ -7,4 +7,5 @@ internal sealed record TraceOptions(
     string Clock,
     bool NoBuiltins,
     IReadOnlyList<string> Lines,
+    bool LinesOnly,
     IReadOnlyList<string> Command);

@@ -17,8 +17,11 @@ internal static class TraceSummary
         var graph = profile.CallGraph ?? new CallGraphData();
         var processes = result.Processes.Count(p => p.Traced);
         var clock = profile.Metadata.Properties.GetValueOrDefault(TraceProfileBuilder.ClockProperty) == "cpu" ? "CPU time" : "wall clock";
+        var counted = profile.Metadata.Properties.GetValueOrDefault(TraceProfileBuilder.CallsProperty) == "no"
+            ? "lines only"
+            : $"{Numbers.Count(graph.TotalCalls)} calls";
         error.WriteLine($"sonde: traced {Plural(processes, "process", "processes")}, {Plural(profile.Threads.Count, "thread", "threads")}: " +
-                        $"{Numbers.Count(graph.TotalCalls)} calls in {Numbers.Seconds(result.Duration.TotalSeconds)} ({clock})");
+                        $"{counted} in {Numbers.Seconds(result.Duration.TotalSeconds)} ({clock})");
         foreach (var process in result.Processes)
         {
             if (!process.Traced)

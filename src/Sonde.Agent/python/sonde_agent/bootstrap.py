@@ -107,7 +107,8 @@ class Agent:
         """Starts profiling the main thread; everything the agent does before is left out of the profile."""
         record = self._add_thread(None)
         record.profiler = self.calls.start_main()
-        if record.profiler is None:
+        if record.profiler is None and self.options.calls:
+            # No sys.monitoring tool id was free: the program runs untraced.
             self.threads.clear()
             self.closed = True
             self.channel.close()
@@ -153,7 +154,7 @@ class Agent:
             # threading starts its threads with the bound method Thread._bootstrap.
             record = self._add_thread(None, getattr(function, "__self__", None))
             record.profiler = self.calls.start_thread()
-            if record.profiler is None:
+            if record.profiler is None and self.options.calls:
                 self.threads.pop(record.ident, None)
                 record = None
         try:
@@ -275,7 +276,7 @@ class Agent:
                 return
             self.closed = True
             records = list(self.threads.values())
-            self.calls.finish([record.profiler for record in records])
+            self.calls.finish([record.profiler for record in records if record.profiler is not None])
             if self.lines is not None:
                 self.lines.finish()
             frames = []
@@ -349,14 +350,15 @@ class Agent:
 
     def _thread_frames(self, record, final):
         frames = []
-        if record.profiler is None:
+        if record.profiler is None and self.lines is None:
             return frames
         name = _thread_name(record)
         if name != record.announced_name:
             record.announced_name = name
             frames.append(wire.frame(wire.THREAD, struct.pack("<Iqq", record.seq, record.native_id, record.ident)
                                      + wire.text(name)))
-        values = self._encode_stats(_stats_of(record.profiler), frames)
+        stats = _stats_of(record.profiler) if record.profiler is not None else ()
+        values = self._encode_stats(stats, frames)
         frames.append(wire.frame(wire.STATS, struct.pack("<IBI", record.seq, 1 if final else 0, len(values))
                                  + values.tobytes()))
         if self.lines is not None:

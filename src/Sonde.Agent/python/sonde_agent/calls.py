@@ -23,9 +23,42 @@ def new_profiler(options):
 
 
 def for_this_python(options):
+    if not options.calls:
+        return NoCalls()
     if sys.version_info >= (3, 12):
         return MonitoringCalls(options)
     return SetProfileCalls(options)
+
+
+class NoCalls:
+    """--lines-only: threads are followed for their line timings, but no call is counted."""
+
+    def start_main(self):
+        return None
+
+    def start_thread(self):
+        return None
+
+    def before_thread_start(self):
+        pass
+
+    def thread_not_started(self):
+        pass
+
+    def stop_thread(self, profiler):
+        pass
+
+    def idle(self, internal_threads):
+        pass
+
+    def finish(self, profilers):
+        pass
+
+    def after_fork(self, profiler):
+        pass
+
+    def shut_down(self):
+        pass
 
 
 class SetProfileCalls:

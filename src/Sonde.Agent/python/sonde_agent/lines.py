@@ -1,7 +1,9 @@
 """Line timings for the functions `--lines MODULE:FUNC` chooses: hits and time per line, as line_profiler has them.
 
 A line's time runs from its LINE event to the next event of the same frame (the next line, a return, a yield),
-so it includes the calls the line makes. Each thread has its own tables, so the counts are exact.
+so it includes the calls the line makes. One clock reading per event, as line_profiler takes: the tracer's own
+cost lands in the lines' times rather than being paid twice. Each thread has its own tables, so the counts are
+exact.
 
 From 3.12 sys.monitoring reports LINE events for the chosen code objects only; any other function costs one
 callback on its first call (PY_START, which then disables itself for that function). Below 3.12 a trace function
@@ -198,26 +200,27 @@ class TraceLines(Lines):
 
     def _line_tracer(self, table):
         clock = self.clock
-        line = 0
+        # The record ([hits, nanoseconds]) of the line running in this frame, and when it started.
+        current = None
         started = 0
 
         def trace_line(frame, event, arg):
-            nonlocal line, started
-            if event == "exception":
-                return trace_line
-            now = clock()
-            if line:
-                table[line][1] += now - started
+            nonlocal current, started
             if event == "line":
+                now = clock()
+                if current is not None:
+                    current[1] += now - started
                 line = frame.f_lineno
-                record = table.get(line)
-                if record is None:
-                    table[line] = [1, 0]
+                current = table.get(line)
+                if current is None:
+                    current = table[line] = [1, 0]
                 else:
-                    record[0] += 1
-                started = clock()
-            else:
-                line = 0
+                    current[0] += 1
+                started = now
+            elif event != "exception" and current is not None:
+                # A return (or a yield): the line ends with the frame.
+                current[1] += clock() - started
+                current = None
             return trace_line
         return trace_line
 
@@ -278,12 +281,14 @@ class MonitoringLines(Lines):
                 state.stack = []
                 return state.stack, state.tables
 
+        # A stack entry per running frame of a chosen function: its code, its table, the record ([hits,
+        # nanoseconds]) of the line it is on and when that line started.
         def push(code, function):
             stack, tables = stack_of()
             table = tables.get(function.lid)
             if table is None:
                 table = tables[function.lid] = {}
-            entry = [code, table, 0, 0]
+            entry = [code, table, None, 0]
             stack.append(entry)
             return entry
 
@@ -302,32 +307,35 @@ class MonitoringLines(Lines):
 
         def on_line(code, line):
             now = clock()
-            stack = stack_of()[0]
-            top = stack[-1] if stack else None
+            try:
+                top = state.stack[-1]
+            except (AttributeError, IndexError):
+                top = None
             if top is None or top[0] is not code:
                 # A frame entered before its function was chosen, or resumed by throw().
                 function = known(code)
                 if not function:
                     return
                 top = push(code, function)
+            record = top[2]
+            if record is not None:
+                record[1] += now - top[3]
             table = top[1]
-            if top[2]:
-                table[top[2]][1] += now - top[3]
             record = table.get(line)
             if record is None:
-                table[line] = [1, 0]
+                record = table[line] = [1, 0]
             else:
                 record[0] += 1
-            top[2] = line
-            top[3] = clock()
+            top[2] = record
+            top[3] = now
 
         def on_leave(code, offset, value):
             now = clock()
             stack = stack_of()[0]
             if stack and stack[-1][0] is code:
                 top = stack.pop()
-                if top[2]:
-                    top[1][top[2]][1] += now - top[3]
+                if top[2] is not None:
+                    top[2][1] += now - top[3]
 
         def on_unwind(code, offset, exception):
             if known(code):

@@ -42,9 +42,11 @@ def frame(kind, payload):
 class Options:
     """What Sonde asked for, from its answer to HELLO."""
 
-    def __init__(self, cpu_clock, builtins, flush_seconds, line_patterns):
+    def __init__(self, cpu_clock, builtins, flush_seconds, line_patterns, calls=True):
         self.cpu_clock = cpu_clock
         self.builtins = builtins
+        # False for --lines-only: no call statistics, only the chosen functions' lines.
+        self.calls = calls
         self.flush_seconds = flush_seconds
         self.line_patterns = line_patterns
 
@@ -107,8 +109,8 @@ class Channel:
 
 
 def _parse_options(data):
-    cpu_clock, builtins, flush_ms, count = struct.unpack_from("<BBIH", data, 0)
-    offset = 8
+    cpu_clock, builtins, calls, flush_ms, count = struct.unpack_from("<BBBIH", data, 0)
+    offset = 9
     patterns = []
     for _ in range(count):
         pair = []
@@ -118,4 +120,4 @@ def _parse_options(data):
             pair.append(data[offset:offset + length].decode("utf-8"))
             offset += length
         patterns.append(tuple(pair))
-    return Options(bool(cpu_clock), bool(builtins), flush_ms / 1000.0, patterns)
+    return Options(bool(cpu_clock), bool(builtins), flush_ms / 1000.0, patterns, bool(calls))
