@@ -41,6 +41,26 @@ public sealed partial class TraceCliTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Pythons))]
+    public void RunsAModuleWithMinusMAsMain(string label)
+    {
+        var python = PythonInstalls.Require(label);
+        var prof = _directory.File("module.prof");
+        var truth = _directory.File("truth.json");
+        var fixtures = Path.GetDirectoryName(Repository.Fixture("trace_calls.py"))!;
+        var result = SondeCli.Finish(Process.Start(SondeCli.StartInfo(["trace", "-o", prof, "--", python.Path!, "-m", "trace_calls", truth], fixtures))!, _timeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var expected = System.Text.Json.JsonDocument.Parse(File.ReadAllText(truth));
+        var stats = PstatsFile.Load(python.Path!, prof);
+        foreach (var name in new[] { "fib", "ping", "leaf" })
+        {
+            var calls = expected.RootElement.GetProperty("threads").EnumerateObject()
+                .Sum(t => t.Value.GetProperty("functions").TryGetProperty(name, out var f) ? f.GetProperty("calls").GetInt64() : 0);
+            Assert.Equal(calls, stats.Single(s => s.Key.Name == name && s.Key.File.EndsWith("trace_calls.py", StringComparison.Ordinal)).Value.Calls);
+        }
+    }
+
+    [Theory, MemberData(nameof(Pythons))]
     public void AKilledTargetStillYieldsItsProfile(string label)
     {
         var python = PythonInstalls.Require(label);

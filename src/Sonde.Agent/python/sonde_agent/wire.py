@@ -2,6 +2,7 @@
 little-endian. docs/trace.md lists the messages; Sonde.Agent's AgentMessageReader reads them."""
 import _socket
 import _thread
+import os
 import struct
 
 PROTOCOL = 1
@@ -59,6 +60,7 @@ class Channel:
         self.connection = connection
         self.lock = _thread.allocate_lock()
         self.broken = connection is None
+        self.identity = None if connection is None else _identity(connection.fileno())
 
     @classmethod
     def connect(cls, path):
@@ -86,6 +88,11 @@ class Channel:
         if self.broken or not frames:
             return
         try:
+            # A program that closes every descriptor (daemons do) may have reused the socket's number for a
+            # file of its own: never write unless it is still this socket.
+            if _identity(self.connection.fileno()) != self.identity:
+                self.broken = True
+                return
             self.connection.sendall(b"".join(frames), _send_flags)
         except OSError:
             self.broken = True
@@ -106,6 +113,14 @@ class Channel:
                 raise OSError("Sonde closed the connection")
             data += chunk
         return data
+
+
+def _identity(descriptor):
+    try:
+        status = os.fstat(descriptor)
+        return status.st_dev, status.st_ino
+    except (OSError, ValueError):
+        return None
 
 
 def _parse_options(data):
