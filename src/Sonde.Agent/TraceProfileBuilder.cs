@@ -38,6 +38,7 @@ public static class TraceProfileBuilder
 
         var merged = new CallGraphData();
         var lines = options.LinePatterns.Count > 0 ? new LineTimingData() : null;
+        var stacks = new List<(CallGraphData Graph, int ThreadIndex, Frame[] Roots)>();
         foreach (var process in traced)
         {
             Frame[] roots = traced.Count > 1 ? [Frame.Pseudo($"process {process.ProcessId} ({CommandOf(process)})", FrameKind.Process)] : [];
@@ -52,12 +53,18 @@ public static class TraceProfileBuilder
                 if (!profile.ThreadCallGraphs.TryGetValue(index, out var threadGraph)) profile.ThreadCallGraphs.Add(index, threadGraph = new CallGraphData());
                 AddAll(threadGraph, graph);
                 AddAll(merged, graph);
-                CallGraphStacks.AddSamples(profile, graph, index, roots);
+                stacks.Add((graph, index, roots));
                 if (lines is not null) AddLines(lines, thread, index);
             }
         }
         profile.CallGraph = merged;
         profile.LineTimings = lines;
+        // Estimating stacks takes a while on a big graph: done only when a view or format needs samples.
+        profile.Metadata.Properties[CallGraphStacks.EstimatedProperty] = "from the call graph";
+        profile.AddSamplesLater(p =>
+        {
+            foreach (var (graph, index, roots) in stacks) CallGraphStacks.AddSamples(p, graph, index, roots);
+        });
         return profile;
     }
 

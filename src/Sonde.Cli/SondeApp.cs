@@ -17,6 +17,7 @@ public static class SondeApp
         var root = new RootCommand("Sonde: a sampling profiler and runtime-metrics tool for CPython 3.8-3.13.")
         {
             RecordCommand.Create(terminal),
+            ConvertCommand.Create(terminal),
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),

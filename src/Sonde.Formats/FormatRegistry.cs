@@ -1,6 +1,11 @@
 using System.IO.Enumeration;
+using Sonde.Formats.Callgrind;
+using Sonde.Formats.ChromeTrace;
+using Sonde.Formats.Dot;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Native;
+using Sonde.Formats.Pprof;
 using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles;
@@ -22,9 +27,14 @@ public static class FormatRegistry
 
     private static readonly FormatEntry[] _formats =
     [
-        new("folded", () => new FoldedWriter(), null, ["*.folded", "*.txt"]),
-        new("speedscope", () => new SpeedscopeWriter(), null, ["*.speedscope.json"]),
+        new("sonde", () => new NativeWriter(), () => new NativeReader(), ["*.sonde"]),
+        new("speedscope", () => new SpeedscopeWriter(), () => new SpeedscopeReader(), ["*.speedscope.json"]),
+        new("folded", () => new FoldedWriter(), () => new FoldedReader(), ["*.folded", "*.txt"]),
         new("flamegraph", () => new FlameGraphWriter(), null, ["*.svg"]),
+        new("pprof", () => new PprofWriter(), () => new PprofReader(), ["*.pb.gz", "*.pprof"]),
+        new("callgrind", () => new CallgrindWriter(), null, ["callgrind.out.*", "*.callgrind"]),
+        new("chrome", () => new ChromeTraceWriter(), null, ["*.trace.json"]),
+        new("dot", () => new DotWriter(), null, ["*.dot"]),
         new("pstats", () => new PstatsWriter(), () => new PstatsReader(), ["*.prof", "*.pstats"]),
     ];
 

@@ -13,8 +13,11 @@ public readonly record struct Frame(string Function, string File, int FirstLine,
     /// <summary>The line shown next to the name: the executing line when known, else the first line.</summary>
     public int DisplayLine => Line > 0 ? Line : FirstLine;
 
-    /// <summary><c>qualname (file:line)</c>, the label of folded stacks and flame graphs.</summary>
+    /// <summary>
+    /// <c>qualname (file:line)</c>, the label of folded stacks and flame graphs; <c>qualname (file)</c> when the line
+    /// is unknown (0), as for frames read from a file that had none.
+    /// </summary>
     public string Label => Kind is FrameKind.Python or FrameKind.Native && File.Length > 0
-        ? $"{Function} ({File}:{DisplayLine})"
+        ? DisplayLine != 0 ? $"{Function} ({File}:{DisplayLine})" : $"{Function} ({File})"
         : Function;
 }

@@ -8,5 +8,5 @@ public readonly record struct FunctionKey(string Function, string File, int Firs
         ? $"{File}:{FirstLine}({Function})"
         : Function;
 
-    public string Label => File.Length > 0 ? $"{Function} ({File}:{FirstLine})" : Function;
+    public string Label => File.Length == 0 ? Function : FirstLine != 0 ? $"{Function} ({File}:{FirstLine})" : $"{Function} ({File})";
 }

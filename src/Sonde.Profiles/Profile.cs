@@ -14,6 +14,10 @@ public sealed class Profile
     private readonly List<long> _timestamps = [];
     private readonly List<long> _weights = [];
     private readonly Dictionary<(int, long), int> _threadIndexById = [];
+    private readonly FrameTable _frames = new();
+    private readonly StackTable _stacks = new();
+    private readonly List<ThreadInfo> _threads = [];
+    private Action<Profile>? _pendingSamples;
 
     public Profile(params WeightType[] weightTypes)
     {
@@ -22,9 +26,9 @@ public sealed class Profile
     }
 
     public IReadOnlyList<WeightType> WeightTypes { get; }
-    public FrameTable Frames { get; } = new();
-    public StackTable Stacks { get; } = new();
-    public List<ThreadInfo> Threads { get; } = [];
+    public FrameTable Frames => Ensured(_frames);
+    public StackTable Stacks => Ensured(_stacks);
+    public List<ThreadInfo> Threads => Ensured(_threads);
     public ProfileMetadata Metadata { get; } = new();
 
     /// <summary>
@@ -42,15 +46,35 @@ public sealed class Profile
     /// <summary>Exact per-line timings of chosen functions (<c>sonde trace --lines</c>); null when none were taken.</summary>
     public LineTimingData? LineTimings { get; set; }
 
-    public int SampleCount => _stackIds.Count;
+    public int SampleCount => Ensured(_stackIds).Count;
 
-    public int StackIdOf(int sample) => _stackIds[sample];
-    public int ThreadIndexOf(int sample) => _threadIndexes[sample];
+    public int StackIdOf(int sample) => Ensured(_stackIds)[sample];
+    public int ThreadIndexOf(int sample) => Ensured(_threadIndexes)[sample];
 
     /// <summary>Nanoseconds since <see cref="ProfileMetadata.StartTime"/>.</summary>
-    public long TimestampOf(int sample) => _timestamps[sample];
+    public long TimestampOf(int sample) => Ensured(_timestamps)[sample];
 
-    public long WeightOf(int sample, int weightIndex) => _weights[sample * WeightTypes.Count + weightIndex];
+    public long WeightOf(int sample, int weightIndex) => Ensured(_weights)[sample * WeightTypes.Count + weightIndex];
+
+    /// <summary>
+    /// Defers adding samples until the first time anything reads or adds samples, frames, stacks or threads.
+    /// A call-graph profile uses it so that views that need only the call graph never pay for its stacks.
+    /// </summary>
+    public void AddSamplesLater(Action<Profile> addSamples)
+    {
+        if (_pendingSamples is not null) throw new InvalidOperationException("Samples are already deferred.");
+        _pendingSamples = addSamples;
+    }
+
+    private T Ensured<T>(T part)
+    {
+        if (_pendingSamples is { } pending)
+        {
+            _pendingSamples = null;
+            pending(this);
+        }
+        return part;
+    }
 
     public int WeightIndex(string name)
     {
@@ -62,13 +86,14 @@ public sealed class Profile
     /// <summary>Index of the thread with this id, added with <paramref name="name"/> when first seen.</summary>
     public int ThreadIndex(int processId, long threadId, string name)
     {
+        var threads = Threads;
         if (_threadIndexById.TryGetValue((processId, threadId), out var index))
         {
-            if (Threads[index].Name != name && name.Length > 0) Threads[index] = Threads[index] with { Name = name };
+            if (threads[index].Name != name && name.Length > 0) threads[index] = threads[index] with { Name = name };
             return index;
         }
-        index = Threads.Count;
-        Threads.Add(new ThreadInfo(processId, threadId, name));
+        index = threads.Count;
+        threads.Add(new ThreadInfo(processId, threadId, name));
         _threadIndexById.Add((processId, threadId), index);
         return index;
     }
@@ -77,7 +102,7 @@ public sealed class Profile
     {
         if (weights.Length != WeightTypes.Count)
             throw new ArgumentException($"Expected {WeightTypes.Count} weights, got {weights.Length}.", nameof(weights));
-        _stackIds.Add(stackId);
+        Ensured(_stackIds).Add(stackId);
         _threadIndexes.Add(threadIndex);
         _timestamps.Add(timestampNs);
         foreach (var w in weights) _weights.Add(w);
@@ -112,7 +137,8 @@ public sealed class Profile
     {
         long total = 0;
         var width = WeightTypes.Count;
-        for (var i = 0; i < _stackIds.Count; i++) total += _weights[i * width + weightIndex];
+        var count = SampleCount;
+        for (var i = 0; i < count; i++) total += _weights[i * width + weightIndex];
         return total;
     }
 }

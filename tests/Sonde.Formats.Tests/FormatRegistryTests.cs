@@ -1,5 +1,9 @@
+using Sonde.Formats.Callgrind;
+using Sonde.Formats.ChromeTrace;
+using Sonde.Formats.Dot;
 using Sonde.Formats.FlameGraph;
 using Sonde.Formats.Folded;
+using Sonde.Formats.Pprof;
 using Sonde.Formats.Pstats;
 using Sonde.Formats.Speedscope;
 using Sonde.Profiles.Errors;
@@ -13,6 +17,10 @@ public sealed class FormatRegistryTests
     [InlineData("speedscope", typeof(SpeedscopeWriter))]
     [InlineData("flamegraph", typeof(FlameGraphWriter))]
     [InlineData("FlameGraph", typeof(FlameGraphWriter))]
+    [InlineData("pprof", typeof(PprofWriter))]
+    [InlineData("callgrind", typeof(CallgrindWriter))]
+    [InlineData("chrome", typeof(ChromeTraceWriter))]
+    [InlineData("dot", typeof(DotWriter))]
     [InlineData("pstats", typeof(PstatsWriter))]
     public void ForName_finds_the_writer(string name, Type expected)
     {
@@ -29,6 +37,12 @@ public sealed class FormatRegistryTests
     [InlineData("dir.svg/profile.SPEEDSCOPE.JSON", "speedscope")]
     [InlineData("flame.svg", "flamegraph")]
     [InlineData("Flame.SVG", "flamegraph")]
+    [InlineData("cpu.pb.gz", "pprof")]
+    [InlineData("cpu.pprof", "pprof")]
+    [InlineData("/tmp/callgrind.out.4242", "callgrind")]
+    [InlineData("run.callgrind", "callgrind")]
+    [InlineData("run.trace.json", "chrome")]
+    [InlineData("calls.dot", "dot")]
     [InlineData("run.prof", "pstats")]
     [InlineData("run.pstats", "pstats")]
     public void ForPath_chooses_by_extension(string path, string expected)
@@ -40,6 +54,8 @@ public sealed class FormatRegistryTests
     [InlineData("profile.json")]
     [InlineData("svg")]
     [InlineData("out.folded.gz")]
+    [InlineData("trace.json")]
+    [InlineData("callgrind.out")]
     [InlineData("")]
     public void ForPath_is_null_for_unknown_files(string path)
     {
@@ -59,7 +75,8 @@ public sealed class FormatRegistryTests
     [Fact]
     public void Every_name_round_trips()
     {
-        Assert.Equal(["folded", "speedscope", "flamegraph", "pstats"], FormatRegistry.Names);
+        Assert.Equal(["sonde", "speedscope", "folded", "flamegraph", "pprof", "callgrind", "chrome", "dot", "pstats"], FormatRegistry.Names);
+        Assert.Equal(["sonde", "speedscope", "folded", "pprof", "pstats"], FormatRegistry.ReadableNames);
         foreach (var name in FormatRegistry.Names) Assert.Equal(name, FormatRegistry.ForName(name).FormatName);
     }
 

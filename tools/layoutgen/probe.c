@@ -36,7 +36,32 @@
 #include <longintrepr.h>   /* PyLongObject, PyLong_SHIFT */
 #else
 #include <internal/pycore_frame.h>  /* _PyInterpreterFrame, enum _frameowner */
-#include <internal/pycore_code.h>
+#include <internal/pycore_code.h>   /* CO_FAST_* */
+#include <internal/pycore_dict.h>   /* struct _dictkeysobject, PyDictKeyEntry, PyDictUnicodeEntry */
+#include <internal/pycore_object.h> /* where managed dicts and inline values sit */
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+#include <internal/pycore_long.h>   /* lv_tag: SIGN_MASK, SIGN_NEGATIVE, NON_SIZE_BITS */
+#endif
+
+#if PY_VERSION_HEX < 0x030B0000
+/* Before 3.11 the dict keys object is private to Objects/dictobject.c (declared in Objects/dict-common.h, which is
+ * not installed). These mirror that file's declarations of the fields Sonde reads, field for field; verify.py
+ * follows them through a live dict, so a wrong mirror fails the tests. */
+typedef struct {
+    Py_hash_t me_hash;
+    PyObject *me_key;
+    PyObject *me_value;
+} PyDictKeyEntry;
+
+struct _dictkeysobject {
+    Py_ssize_t dk_refcnt;
+    Py_ssize_t dk_size;
+    void *dk_lookup;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+};
 #endif
 
 #define ABSENT (-1L)
@@ -64,6 +89,55 @@ static long state_bit(const PyASCIIObject *changed)
     }
     fprintf(stderr, "probe: setting a unicode state bitfield changed no bit in the first 32-bit word\n");
     return -2;
+}
+
+/*
+ * Where CPython keeps an instance's dict (and, without one, its attribute values) around the object, found by
+ * calling the interpreter's own inline accessors on a fake object whose type has the flags they assert. Offsets
+ * before the object are printed as positive byte counts, since -1 means "absent".
+ */
+static void managed_dict_placement(void)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    static PyTypeObject type;
+    static _Alignas(16) char arena[256];
+    PyObject *obj = (PyObject *)(arena + 128);
+    type.tp_flags = Py_TPFLAGS_MANAGED_DICT;
+#if PY_VERSION_HEX >= 0x030D0000
+    type.tp_flags |= Py_TPFLAGS_INLINE_VALUES;
+    type.tp_basicsize = sizeof(PyObject);
+#endif
+    obj->ob_type = &type;
+#endif
+
+#if PY_VERSION_HEX >= 0x030D0000
+    VAL("ObjectManagedDictBefore", (char *)obj - (char *)_PyObject_ManagedDictPointer(obj));
+    NONE("ObjectManagedValuesBefore");
+    NONE("DictOrValuesTag");
+    VAL("ObjectInlineValues", (char *)_PyObject_InlineValues(obj) - (char *)obj);
+#elif PY_VERSION_HEX >= 0x030C0000
+    VAL("ObjectManagedDictBefore", (char *)obj - (char *)_PyObject_DictOrValuesPointer(obj));
+    NONE("ObjectManagedValuesBefore");
+    {
+        /* A values pointer is stored tagged: the stored word is the pointer minus the tag, which sets bit 0. */
+        PyDictOrValues dorv;
+        PyDictValues *values = (PyDictValues *)(arena + 64);
+        _PyDictOrValues_SetValues(&dorv, values);
+        long tag = (long)((char *)values - dorv.values);
+        VAL("DictOrValuesTag", _PyDictOrValues_IsValues(dorv) && _PyDictOrValues_GetValues(dorv) == values ? tag : -2);
+    }
+    NONE("ObjectInlineValues");
+#elif PY_VERSION_HEX >= 0x030B0000
+    VAL("ObjectManagedDictBefore", (char *)obj - (char *)_PyObject_ManagedDictPointer(obj));
+    VAL("ObjectManagedValuesBefore", (char *)obj - (char *)_PyObject_ValuesPointer(obj));
+    NONE("DictOrValuesTag");
+    NONE("ObjectInlineValues");
+#else
+    NONE("ObjectManagedDictBefore");
+    NONE("ObjectManagedValuesBefore");
+    NONE("DictOrValuesTag");
+    NONE("ObjectInlineValues");
+#endif
 }
 
 int main(void)
@@ -95,6 +169,11 @@ int main(void)
     OFF("InterpThreadsHead", PyInterpreterState, threads.head);
 #endif
     OFF("InterpId", PyInterpreterState, id);
+#if PY_VERSION_HEX >= 0x030C0000
+    OFF("InterpModules", PyInterpreterState, imports.modules);
+#else
+    OFF("InterpModules", PyInterpreterState, modules);
+#endif
 #if PY_VERSION_HEX >= 0x030C0000
     OFF("InterpGilPointer", PyInterpreterState, ceval.gil);
     OFF("GilLastHolder", struct _gil_runtime_state, last_holder);
@@ -254,14 +333,45 @@ int main(void)
     OFF("CodeLocalsPlusNames", PyCodeObject, co_localsplusnames);
     OFF("CodeNLocalsPlus", PyCodeObject, co_nlocalsplus);
 #endif
+#if PY_VERSION_HEX >= 0x030B0000
+    OFF("CodeLocalsPlusKinds", PyCodeObject, co_localspluskinds);
+    VAL("CoFastLocal", CO_FAST_LOCAL);
+    VAL("CoFastCell", CO_FAST_CELL);
+#else
+    NONE("CodeLocalsPlusKinds");
+    NONE("CoFastLocal");
+    NONE("CoFastCell");
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+    VAL("CoFastHidden", CO_FAST_HIDDEN);
+#else
+    NONE("CoFastHidden");
+#endif
 
     /* ---- Objects ---- */
     OFF("ObjectType", PyObject, ob_type);
     OFF("VarObjectSize", PyVarObject, ob_size);
     OFF("TypeName", PyTypeObject, tp_name);
     OFF("TypeFlags", PyTypeObject, tp_flags);
+    OFF("TypeBasicSize", PyTypeObject, tp_basicsize);
+    OFF("TypeItemSize", PyTypeObject, tp_itemsize);
+    OFF("TypeDictOffset", PyTypeObject, tp_dictoffset);
+    OFF("HeapTypeCachedKeys", PyHeapTypeObject, ht_cached_keys);
+    VAL("TpFlagsHeapType", Py_TPFLAGS_HEAPTYPE);
+#if PY_VERSION_HEX >= 0x030B0000
+    VAL("TpFlagsManagedDict", Py_TPFLAGS_MANAGED_DICT);
+#else
+    NONE("TpFlagsManagedDict");
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+    VAL("TpFlagsInlineValues", Py_TPFLAGS_INLINE_VALUES);
+#else
+    NONE("TpFlagsInlineValues");
+#endif
+    managed_dict_placement();
     OFF("UnicodeState", PyASCIIObject, state);
     OFF("UnicodeLength", PyASCIIObject, length);
+    OFF("UnicodeHash", PyASCIIObject, hash);
     SIZE("UnicodeAsciiSize", PyASCIIObject);
     SIZE("UnicodeCompactSize", PyCompactUnicodeObject);
     {
@@ -289,6 +399,69 @@ int main(void)
     NONE("LongTag");
 #endif
     VAL("LongDigitBits", PyLong_SHIFT);
+#if PY_VERSION_HEX >= 0x030C0000
+    VAL("LongNonSizeBits", NON_SIZE_BITS);
+    VAL("LongSignMask", SIGN_MASK);
+    VAL("LongSignNegative", SIGN_NEGATIVE);
+#else
+    NONE("LongNonSizeBits");
+    NONE("LongSignMask");
+    NONE("LongSignNegative");
+#endif
+
+    /* ---- PyDictObject and its keys ---- */
+    OFF("DictUsed", PyDictObject, ma_used);
+    OFF("DictKeys", PyDictObject, ma_keys);
+    OFF("DictValues", PyDictObject, ma_values);
+#if PY_VERSION_HEX >= 0x030D0000
+    OFF("DictValuesArray", PyDictValues, values);
+    OFF("DictValuesCapacity", PyDictValues, capacity);
+    OFF("DictValuesValid", PyDictValues, valid);
+#elif PY_VERSION_HEX >= 0x030B0000
+    OFF("DictValuesArray", PyDictValues, values);
+    NONE("DictValuesCapacity");
+    NONE("DictValuesValid");
+#else
+    /* ma_values is a plain PyObject ** before 3.11: the array starts where it points. */
+    VAL("DictValuesArray", 0);
+    NONE("DictValuesCapacity");
+    NONE("DictValuesValid");
+#endif
+#if PY_VERSION_HEX < 0x030B0000
+    OFF("DictKeysSize", PyDictKeysObject, dk_size);
+    NONE("DictKeysLog2Size");
+    NONE("DictKeysLog2IndexBytes");
+    NONE("DictKeysKind");
+#else
+    NONE("DictKeysSize");
+    OFF("DictKeysLog2Size", PyDictKeysObject, dk_log2_size);
+    OFF("DictKeysLog2IndexBytes", PyDictKeysObject, dk_log2_index_bytes);
+    OFF("DictKeysKind", PyDictKeysObject, dk_kind);
+#endif
+    OFF("DictKeysNentries", PyDictKeysObject, dk_nentries);
+    OFF("DictKeysIndices", PyDictKeysObject, dk_indices);
+#if PY_VERSION_HEX >= 0x030B0000
+    VAL("DictKindGeneral", DICT_KEYS_GENERAL);
+    VAL("DictKindUnicode", DICT_KEYS_UNICODE);
+    VAL("DictKindSplit", DICT_KEYS_SPLIT);
+#else
+    NONE("DictKindGeneral");
+    NONE("DictKindUnicode");
+    NONE("DictKindSplit");
+#endif
+    SIZE("DictEntrySize", PyDictKeyEntry);
+    OFF("DictEntryHash", PyDictKeyEntry, me_hash);
+    OFF("DictEntryKey", PyDictKeyEntry, me_key);
+    OFF("DictEntryValue", PyDictKeyEntry, me_value);
+#if PY_VERSION_HEX >= 0x030B0000
+    SIZE("DictUnicodeEntrySize", PyDictUnicodeEntry);
+    OFF("DictUnicodeEntryKey", PyDictUnicodeEntry, me_key);
+    OFF("DictUnicodeEntryValue", PyDictUnicodeEntry, me_value);
+#else
+    NONE("DictUnicodeEntrySize");
+    NONE("DictUnicodeEntryKey");
+    NONE("DictUnicodeEntryValue");
+#endif
 
     /* ---- _Py_DebugOffsets (3.13+): where the target's table keeps each value ---- */
 #if PY_VERSION_HEX >= 0x030D0000

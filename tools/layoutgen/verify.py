@@ -40,6 +40,10 @@ def u64(address):
     return ctypes.c_uint64.from_address(address).value
 
 
+def u8(address):
+    return ctypes.c_uint8.from_address(address).value
+
+
 def load(path):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -76,11 +80,53 @@ def check_code(L, code_address, code, where):
         check(where + " co_nlocalsplus", i32(code_address + L["CodeNLocalsPlus"]), len(expected))
 
 
+def check_local_kinds(L):
+    """co_localspluskinds marks plain locals, locals captured by a closure (cells) and comprehension variables."""
+    if L["CodeLocalsPlusKinds"] < 0:
+        return
+
+    def outer(captured):
+        plain = 1
+        return lambda: captured + plain
+
+    code = outer.__code__
+    kinds = ctypes.cast(ptr(id(code) + L["CodeLocalsPlusKinds"]), ctypes.py_object).value
+    names = ctypes.cast(ptr(id(code) + L["CodeLocalsPlusNames"]), ctypes.py_object).value
+    by_name = dict(zip(names, kinds))
+    local, cell = L["CoFastLocal"], L["CoFastCell"]
+    check("captured argument is a local cell", by_name.get("captured", 0) & (local | cell), local | cell)
+    check("captured local is only a cell", by_name.get("plain", 0) & (local | cell), cell)
+
+    def plain_function():
+        total = 0
+        return total
+
+    code = plain_function.__code__
+    kinds = ctypes.cast(ptr(id(code) + L["CodeLocalsPlusKinds"]), ctypes.py_object).value
+    check("plain local kind", kinds[0] & (local | cell), local)
+    if L["CoFastHidden"] >= 0:
+        # 3.12 inlines comprehensions; at module level their variables become hidden fast locals.
+        code = compile("[hidden for hidden in range(3)]", "<comprehension>", "exec")
+        kinds = ctypes.cast(ptr(id(code) + L["CodeLocalsPlusKinds"]), ctypes.py_object).value
+        names = ctypes.cast(ptr(id(code) + L["CodeLocalsPlusNames"]), ctypes.py_object).value
+        check("comprehension variable is hidden", dict(zip(names, kinds)).get("hidden", 0) & L["CoFastHidden"], L["CoFastHidden"])
+
+
 def check_objects(L):
     obj = 12345
     check("ob_type", ptr(id(obj) + L["ObjectType"]), id(int))
     check("tp_name", ctypes.string_at(ptr(id(int) + L["TypeName"])), b"int")
     check("tp_flags", u64(id(int) + L["TypeFlags"]), int.__flags__)
+    for tp in (int, tuple, type(sys), threading.Thread):
+        check(tp.__name__ + " tp_basicsize", i64(id(tp) + L["TypeBasicSize"]), tp.__basicsize__)
+        check(tp.__name__ + " tp_itemsize", i64(id(tp) + L["TypeItemSize"]), tp.__itemsize__)
+        check(tp.__name__ + " tp_dictoffset", i64(id(tp) + L["TypeDictOffset"]), tp.__dictoffset__)
+    check("heap type flag of a class", u64(id(threading.Thread) + L["TypeFlags"]) & L["TpFlagsHeapType"] != 0, True)
+    check("heap type flag of int", u64(id(int) + L["TypeFlags"]) & L["TpFlagsHeapType"], 0)
+
+    hashed = "".join(["layout", "hash"])
+    expected_hash = hash(hashed)  # computed, and cached in the object, before it is read
+    check("str hash", i64(id(hashed) + L["UnicodeHash"]), expected_hash)
 
     ascii_text = "".join(["layout", "gen"])  # built at run time: a fresh compact ASCII string
     state = u32(id(ascii_text) + L["UnicodeState"])
@@ -113,14 +159,120 @@ def check_objects(L):
     ndigits = 3
     if L["LongTag"] >= 0:
         tag = u64(id(big) + L["LongTag"])
-        check("long tag digit count", tag >> 3, ndigits)
-        check("long tag sign", tag & 3, 2)  # 2 means negative
+        check("long tag digit count", tag >> L["LongNonSizeBits"], ndigits)
+        check("long tag sign", tag & L["LongSignMask"], L["LongSignNegative"])
+        positive = -big
+        check("long tag positive sign", u64(id(positive) + L["LongTag"]) & L["LongSignMask"], 0)
     else:
         check("long ob_size", i64(id(big) + L["VarObjectSize"]), -ndigits)
     mask = (1 << L["LongDigitBits"]) - 1
     digits = [u32(id(big) + L["LongDigits"] + 4 * i) for i in range(ndigits)] if L["LongDigitBits"] == 30 else None
     if digits is not None:
         check("long digits", digits, [5 & mask, 0, 1])
+
+
+def keys_geometry(L, keys):
+    """The index table's slot count and width, and where the entries start."""
+    if L["DictKeysSize"] >= 0:
+        size = i64(keys + L["DictKeysSize"])
+    else:
+        size = 1 << u8(keys + L["DictKeysLog2Size"])
+    width = 1 if size <= 0xFF else 2 if size <= 0xFFFF else 4 if size <= 0xFFFFFFFF else 8
+    if L["DictKeysLog2IndexBytes"] >= 0:
+        check("dk_log2_index_bytes", 1 << u8(keys + L["DictKeysLog2IndexBytes"]), size * width)
+    return size, width, keys + L["DictKeysIndices"] + size * width
+
+
+def read_entries(L, keys, unicode):
+    """(key, value, hash or None) of each entry, through the layout."""
+    count = i64(keys + L["DictKeysNentries"])
+    size, width, entries = keys_geometry(L, keys)
+    signed = {1: ctypes.c_int8, 2: ctypes.c_int16, 4: ctypes.c_int32, 8: ctypes.c_int64}[width]
+    indices = sorted(v for v in (signed.from_address(keys + L["DictKeysIndices"] + i * width).value for i in range(size)) if v >= 0)
+    check("index table points at every entry once", indices, list(range(count)))
+    if unicode:
+        step, key, value, hashed = L["DictUnicodeEntrySize"], L["DictUnicodeEntryKey"], L["DictUnicodeEntryValue"], None
+    else:
+        step, key, value, hashed = L["DictEntrySize"], L["DictEntryKey"], L["DictEntryValue"], L["DictEntryHash"]
+    return [
+        (ptr(entries + i * step + key), ptr(entries + i * step + value),
+         None if hashed is None else i64(entries + i * step + hashed))
+        for i in range(count)
+    ]
+
+
+def check_dicts(L):
+    general = {1: "one", 2.5: "two", "three": 3}
+    keys = ptr(id(general) + L["DictKeys"])
+    check("ma_used", i64(id(general) + L["DictUsed"]), 3)
+    check("ma_values of a combined dict", ptr(id(general) + L["DictValues"]), 0)
+    if L["DictKeysKind"] >= 0:
+        check("dk_kind of mixed keys", u8(keys + L["DictKeysKind"]), L["DictKindGeneral"])
+    check("general entries", read_entries(L, keys, False), [(id(k), id(v), hash(k)) for k, v in general.items()])
+
+    # Enough keys for two-byte indices.
+    big = {"".join(["k", str(i)]): i for i in range(1000)}
+    keys = ptr(id(big) + L["DictKeys"])
+    unicode = L["DictKeysKind"] >= 0
+    if unicode:
+        check("dk_kind of str keys", u8(keys + L["DictKeysKind"]), L["DictKindUnicode"])
+    expected = [(id(k), id(v), None if unicode else hash(k)) for k, v in big.items()]
+    check("1000 str entries", read_entries(L, keys, unicode), expected)
+
+    runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
+    interp = ptr(runtime + L["RuntimeInterpretersMain"])
+    check("interp modules", ptr(interp + L["InterpModules"]), id(sys.modules))
+    check("module dict through tp_dictoffset", ptr(id(sys) + i64(id(type(sys)) + L["TypeDictOffset"])), id(sys.__dict__))
+
+
+class Instance:
+    pass
+
+
+def check_instance_attributes(L):
+    """An instance's attribute values before and after Python materializes its __dict__."""
+    marker = object()
+    obj = Instance()
+    obj.first = 1
+    obj.marker = marker
+    tp = Instance
+    flags = u64(id(tp) + L["TypeFlags"])
+    cached = ptr(id(tp) + L["HeapTypeCachedKeys"])
+    check("ht_cached_keys is set", cached != 0, True)
+    if cached and L["DictKeysKind"] >= 0:
+        check("cached keys are split", u8(cached + L["DictKeysKind"]), L["DictKindSplit"])
+    names = [ctypes.cast(k, ctypes.py_object).value for k, _, _ in read_entries(L, cached, L["DictKeysKind"] >= 0)] if cached else []
+    slot = names.index("marker") if "marker" in names else -1
+    check("marker is a shared key", slot >= 0, True)
+
+    values = 0
+    if L["TpFlagsManagedDict"] >= 0:
+        check("managed dict flag", flags & L["TpFlagsManagedDict"] != 0, True)
+        word = u64(id(obj) - L["ObjectManagedDictBefore"])
+        if L["ObjectManagedValuesBefore"] >= 0:
+            check("no dict yet", word, 0)
+            values = ptr(id(obj) - L["ObjectManagedValuesBefore"])
+        elif L["DictOrValuesTag"] >= 0:
+            check("dict-or-values holds values", word & L["DictOrValuesTag"], L["DictOrValuesTag"])
+            values = word + L["DictOrValuesTag"]
+        else:
+            check("inline values flag", flags & L["TpFlagsInlineValues"] != 0, True)
+            check("no dict yet", word, 0)
+            values = id(obj) + L["ObjectInlineValues"]
+            check("inline values are valid", u8(values + L["DictValuesValid"]), 1)
+            check("inline values capacity", u8(values + L["DictValuesCapacity"]) > slot, True)
+        if slot >= 0:
+            check("value of marker without a dict", ptr(values + L["DictValuesArray"] + 8 * slot), id(marker))
+
+    attributes = obj.__dict__  # materializes the dict on 3.11+
+    if L["TpFlagsManagedDict"] >= 0:
+        check("managed dict pointer", ptr(id(obj) - L["ObjectManagedDictBefore"]), id(attributes))
+    else:
+        check("dict through tp_dictoffset", ptr(id(obj) + i64(id(tp) + L["TypeDictOffset"])), id(attributes))
+    split_values = ptr(id(attributes) + L["DictValues"])
+    check("instance dict is split", split_values != 0, True)
+    if split_values and slot >= 0:
+        check("value of marker in the dict", ptr(split_values + L["DictValuesArray"] + 8 * slot), id(marker))
 
 
 def walk(L):
@@ -243,6 +395,9 @@ def main():
         print("\n".join(failures))
         return 1
     check_objects(L)
+    check_local_kinds(L)
+    check_dicts(L)
+    check_instance_attributes(L)
     walk(L)
     # Last: switching to another interpreter and back leaves the GIL's last_holder pointing at its thread.
     runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))

@@ -7,7 +7,10 @@ using Sonde.Remote.Sampling;
 
 namespace Sonde.Cli.Commands;
 
-/// <summary>`sonde dump`: every thread's current stack, like a faulthandler traceback taken from outside.</summary>
+/// <summary>
+/// `sonde dump`: every thread's current stack, like a faulthandler traceback taken from outside, and with --locals
+/// each frame's local variables.
+/// </summary>
 internal static class DumpCommand
 {
     private const int Attempts = 3;
@@ -17,38 +20,47 @@ internal static class DumpCommand
         var pid = CommonOptions.Pid();
         pid.Required = true;
         var json = CommonOptions.Json();
+        var locals = new Option<bool>("--locals")
+        {
+            Description = "Also show each frame's local variables: None, bools, numbers, strs and bytes by value, other objects by type",
+        };
         var dump = new Command("dump", Examples.Describe(
             "Print the current stack of every thread of a running Python process, without stopping it.",
             "sonde dump -p 4242",
+            "sonde dump -p 4242 --locals",
             "sonde dump -p 4242 --json | jq '.threads[].frames[0]'"))
         {
-            pid, json,
+            pid, json, locals,
         };
-        dump.SetAction(result => Run(result.GetValue(pid)!.Value, result.GetValue(json), terminal));
+        dump.SetAction(result => Run(result.GetValue(pid)!.Value, result.GetValue(json), result.GetValue(locals), terminal));
         return dump;
     }
 
-    internal static int Run(int pid, bool json, Terminal terminal)
+    internal static int Run(int pid, bool json, bool locals, Terminal terminal)
     {
         var target = PythonTarget.Attach(pid);
-        var snapshot = TakeSnapshot(target);
+        var snapshot = TakeSnapshot(target, locals);
         if (json) WriteJson(terminal.Out, pid, target, snapshot);
         else WriteText(terminal, pid, target, snapshot);
         return 0;
     }
 
-    private sealed record ThreadDump(RemoteThread Thread, string Name, char State, bool HoldsGil, List<RemoteFrame> Frames, bool Complete)
+    /// <summary>One thread's dump. <see cref="Locals"/> is null without --locals; an entry is null for a frame whose locals couldn't be read.</summary>
+    private sealed record ThreadDump(
+        RemoteThread Thread, string Name, char State, bool HoldsGil, List<RemoteFrame> Frames, bool Complete,
+        List<IReadOnlyList<RemoteLocal>?>? Locals)
     {
         public bool Active => State == 'R';
     }
 
-    private static List<ThreadDump> TakeSnapshot(PythonTarget target)
+    private static List<ThreadDump> TakeSnapshot(PythonTarget target, bool withLocals)
     {
         var interpreter = target.Interpreter;
         var threads = new List<RemoteThread>();
         for (var i = 0; i < Attempts && !interpreter.TryReadThreads(threads); i++) { }
         var gil = interpreter.GilHolder();
-        var names = new ThreadNames(interpreter.ProcessId);
+        var names = new PythonThreadNames(interpreter);
+        names.Observe(threads);
         using var stats = new ThreadStatReader(interpreter.ProcessId);
         var dumps = new List<ThreadDump>();
         foreach (var thread in threads)
@@ -60,8 +72,11 @@ internal static class DumpCommand
                 frames.Clear();
                 result = interpreter.Walk(thread, frames);
             }
+            // Read right after the walk, while the frames are most likely still there; each read checks its frame still runs its code.
+            var locals = withLocals ? frames.Select(f => interpreter.ReadLocals(f)).ToList() : null;
             var state = stats.TryRead(thread.NativeThreadId, out var s, out _) ? s : '?';
-            dumps.Add(new ThreadDump(thread, names.NameOf(thread.NativeThreadId), state, gil != 0 && gil == thread.Address, frames, result == WalkResult.Complete));
+            dumps.Add(new ThreadDump(thread, names.NameOf(thread), state, gil != 0 && gil == thread.Address, frames,
+                result == WalkResult.Complete, locals));
         }
         return dumps;
     }
@@ -79,10 +94,25 @@ internal static class DumpCommand
             if (!thread.Complete) flags.Add("partial stack");
             var tid = thread.Thread.NativeThreadId != 0 ? thread.Thread.NativeThreadId.ToString() : $"0x{thread.Thread.ThreadIdent:x}";
             output.WriteLine(terminal.Bold($"Thread {tid} \"{TerminalText.Escape(thread.Name)}\" ({string.Join(", ", flags)})"));
-            foreach (var frame in thread.Frames)
+            for (var i = 0; i < thread.Frames.Count; i++)
+            {
+                var frame = thread.Frames[i];
                 output.WriteLine($"    {TerminalText.Escape(frame.Code.Qualname)} ({TerminalText.Escape(frame.Code.Filename)}:{frame.Line})");
+                if (thread.Locals is not null) WriteLocals(terminal, thread.Locals[i]);
+            }
             if (thread.Frames.Count == 0) output.WriteLine(terminal.Dim("    (no Python frames)"));
         }
+    }
+
+    private static void WriteLocals(Terminal terminal, IReadOnlyList<RemoteLocal>? locals)
+    {
+        if (locals is null)
+        {
+            terminal.Out.WriteLine(terminal.Dim("        (locals changed while reading; run again)"));
+            return;
+        }
+        foreach (var local in locals)
+            terminal.Out.WriteLine($"        {TerminalText.Escape(local.Name)} = {TerminalText.Escape(local.Value ?? $"<{local.TypeName}>")}");
     }
 
     private static void WriteJson(TextWriter output, int pid, PythonTarget target, List<ThreadDump> threads)
@@ -106,13 +136,15 @@ internal static class DumpCommand
                 json.WriteBoolean("holds_gil", thread.HoldsGil);
                 json.WriteBoolean("complete", thread.Complete);
                 json.WriteStartArray("frames");
-                foreach (var frame in thread.Frames)
+                for (var i = 0; i < thread.Frames.Count; i++)
                 {
+                    var frame = thread.Frames[i];
                     json.WriteStartObject();
                     json.WriteString("function", frame.Code.Qualname);
                     json.WriteString("file", frame.Code.Filename);
                     json.WriteNumber("line", frame.Line);
                     json.WriteNumber("first_line", frame.Code.FirstLine);
+                    if (thread.Locals is not null) WriteLocalsJson(json, thread.Locals[i]);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -122,5 +154,26 @@ internal static class DumpCommand
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>"locals": [{"name", "type", "value"}], value null for objects shown by type; the array is null when unreadable.</summary>
+    private static void WriteLocalsJson(Utf8JsonWriter json, IReadOnlyList<RemoteLocal>? locals)
+    {
+        if (locals is null)
+        {
+            json.WriteNull("locals");
+            return;
+        }
+        json.WriteStartArray("locals");
+        foreach (var local in locals)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", local.Name);
+            json.WriteString("type", local.TypeName);
+            if (local.Value is null) json.WriteNull("value");
+            else json.WriteString("value", local.Value);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 }

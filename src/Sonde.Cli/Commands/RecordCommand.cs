@@ -5,6 +5,7 @@ using Sonde.Cli.Console;
 using Sonde.Cli.Output;
 using Sonde.Cli.Targets;
 using Sonde.Formats;
+using Sonde.Formats.Native;
 using Sonde.Profiles.Errors;
 using Sonde.Remote.CPython;
 using Sonde.Remote.Sampling;
@@ -14,11 +15,15 @@ namespace Sonde.Cli.Commands;
 /// <summary>`sonde record`: samples a running or launched Python program from outside and writes a profile.</summary>
 internal static class RecordCommand
 {
-    public const string DefaultOutput = "profile.svg";
+    /// <summary>Without -o: <c>sonde-YYYYMMDD-HHMMSS.sonde</c> (local time) in the current directory.</summary>
+    public static string DefaultOutput(DateTime now) => $"sonde-{now:yyyyMMdd-HHmmss}.sonde";
 
     public static Command Create(Terminal terminal)
     {
-        var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the profile; the extension picks the format (default sonde-YYYYMMDD-HHMMSS.sonde, written as the recording runs)",
+        };
         var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
         var rate = new Option<double>("--rate", "-r") { Description = "Samples per second", DefaultValueFactory = _ => 100 };
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after this many seconds" };
@@ -30,7 +35,9 @@ internal static class RecordCommand
         var command = CommonOptions.Command();
 
         var record = new Command("record", Examples.Describe(
-            "Sample a Python program's stacks from outside, without pausing or slowing it, and write a profile.",
+            "Sample a Python program's stacks from outside, without pausing or slowing it, and write a profile. A .sonde " +
+            "file (the default) is written as the recording runs, so a recording that is killed keeps all but its last second.",
+            "sonde record -- python3 app.py --port 8000",
             "sonde record -o profile.svg -- python3 app.py --port 8000",
             "sonde record -p 4242 -d 30 -o profile.speedscope.json",
             "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg"))
@@ -47,7 +54,7 @@ internal static class RecordCommand
     internal static int Run(RecordOptions options, Terminal terminal)
     {
         Validate(options);
-        var outputPath = options.Output ?? DefaultOutput;
+        var outputPath = options.Output ?? DefaultOutput(DateTime.Now);
         var writer = ProfileOutput.WriterFor(outputPath, options.Format);
         var samplerOptions = new SamplerOptions
         {
@@ -71,16 +78,28 @@ internal static class RecordCommand
         metadata.ProcessId = pid;
         metadata.Host = Environment.MachineName;
         metadata.Sampler.RequestedRateHz = options.Rate;
+        metadata.GitCommit = GitCommit.OfProcess(pid);
 
+        StreamingProfileFile? streaming = null;
         if (target is not null)
         {
             metadata.PythonVersion = target.Binary.Version.ToString();
             metadata.PythonPath = target.Binary.ExecutablePath;
             var sampler = new Sampler(target.Interpreter, samplerOptions, recorder);
+            if (writer is NativeWriter) streaming = StreamingProfileFile.Start(outputPath, recorder.Profile, recorder.Lock);
             using (new StatusLine(terminal, sampler.Progress, enabled: true))
             {
                 Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
-                sampler.Run(signals.Token, alive);
+                try
+                {
+                    sampler.Run(signals.Token, alive);
+                }
+                catch
+                {
+                    // What was sampled stays in the file as the last append left it.
+                    streaming?.Dispose();
+                    throw;
+                }
             }
             var progress = sampler.Progress;
             metadata.Duration = progress.Elapsed;
@@ -93,7 +112,11 @@ internal static class RecordCommand
         }
 
         if (launched is not null && signals.Received is { } signal) ForwardSignal(launched, signal);
-        ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
+        if (streaming is not null)
+        {
+            using (streaming) streaming.Finish();
+        }
+        else ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
         RecordingSummary.Print(terminal, recorder.Profile, outputPath);
         return launched?.WaitForExit() ?? ExitCodes.Ok;
     }

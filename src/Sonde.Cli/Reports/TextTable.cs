@@ -11,8 +11,6 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
-    public int RowCount => _rows.Count;
-
     public void Add(params string[] cells)
     {
         if (cells.Length != headers.Length) throw new ArgumentException($"Expected {headers.Length} cells.", nameof(cells));

@@ -7,7 +7,7 @@ namespace Sonde.Formats.Pstats;
 /// <summary>
 /// Reads one value in Python's marshal format from a byte array. Values become .NET objects: null for None,
 /// bool, long, double, string, byte[], object?[] for a tuple, List&lt;object?&gt; for a list or set, and
-/// <see cref="MarshalDict"/>. Code objects are refused, since no profile holds one.
+/// <see cref="MarshalDict"/>. Code objects are read only far enough to name them (<see cref="MarshalCode"/>).
 /// </summary>
 /// <remarks>
 /// Nothing the data declares is trusted: a size larger than the bytes left, a digit out of range, a reference
@@ -20,6 +20,10 @@ internal sealed class MarshalReader
     public const int MaxDepth = 100;
 
     private static readonly object _nullMarker = new();
+    // Holds the back-reference slot of a code object while its fields are read; a reference to it is invalid.
+    private static readonly object _reserved = new();
+    // Counts in profiles are mostly small: sharing their boxes saves a good part of a large file's allocations.
+    private static readonly object[] _smallInts = Enumerable.Range(0, 1024).Select(i => (object)(long)i).ToArray();
     private static readonly Encoding _utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly byte[] _data;
@@ -27,6 +31,15 @@ internal sealed class MarshalReader
     private readonly List<object?> _refs = [];
     private int _position;
     private int _depth;
+    private CodeLayout _codeLayout;
+
+    /// <summary>Code objects changed shape in 3.11; the first one in a file decides which shape the rest have.</summary>
+    private enum CodeLayout
+    {
+        Unknown,
+        Python311,
+        Python38,
+    }
 
     public MarshalReader(byte[] data, int length)
     {
@@ -34,14 +47,38 @@ internal sealed class MarshalReader
         _end = length;
     }
 
-    public int Position => _position;
-
     /// <summary>Reads the next value, which must not be the NULL marker that ends a dict.</summary>
     public object? Read()
     {
         var value = ReadAny();
         if (ReferenceEquals(value, _nullMarker)) throw Bad("a NULL where a value was expected");
         return value;
+    }
+
+    /// <summary>
+    /// Reads the next value; when it is a dict, hands each key and value to <paramref name="onEntry"/> as soon as
+    /// it is read instead of keeping them, so a large profile is converted without holding its whole marshal tree.
+    /// </summary>
+    /// <returns>True for a dict (then <paramref name="other"/> is null); otherwise false and the value read.</returns>
+    public bool TryReadDictEntries(Action<object?, object?> onEntry, out object? other)
+    {
+        if (_position >= _end || (_data[_position] & ~MarshalCodes.FlagRef) != MarshalCodes.Dict)
+        {
+            other = Read();
+            return false;
+        }
+        // A reference back to this dict would see it empty: entries are not kept.
+        if ((ReadByte() & MarshalCodes.FlagRef) != 0) _refs.Add(new MarshalDict());
+        _depth++;
+        while (true)
+        {
+            var key = ReadAny();
+            if (ReferenceEquals(key, _nullMarker)) break;
+            onEntry(key, Read());
+        }
+        _depth--;
+        other = null;
+        return true;
     }
 
     private object? ReadAny()
@@ -60,7 +97,7 @@ internal sealed class MarshalReader
             case MarshalCodes.False: value = false; remember = false; break;
             case MarshalCodes.StopIteration: value = MarshalValue.StopIteration; remember = false; break;
             case MarshalCodes.Ellipsis: value = MarshalValue.Ellipsis; remember = false; break;
-            case MarshalCodes.Int: value = (long)ReadInt32(); break;
+            case MarshalCodes.Int: value = Box(ReadInt32()); break;
             case MarshalCodes.Int64: value = BinaryPrimitives.ReadInt64LittleEndian(Take(8)); break;
             case MarshalCodes.Long: value = ReadLong(); break;
             case MarshalCodes.Float: value = ReadBinaryFloat(); break;
@@ -79,13 +116,15 @@ internal sealed class MarshalReader
                 break;
             case MarshalCodes.Dict: value = ReadDict(remember); remember = false; break;
             case MarshalCodes.Ref: value = ReadRef(); remember = false; break;
-            case MarshalCodes.Code: throw Bad("a code object, which is not profile data");
+            case MarshalCodes.Code: value = ReadCode(remember); remember = false; break;
             default: throw Bad($"unknown type code 0x{type:x2} at byte {_position - 1}");
         }
         if (remember) _refs.Add(value);
         _depth--;
         return value;
     }
+
+    private static object Box(long value) => value >= 0 && value < _smallInts.Length ? _smallInts[value] : value;
 
     private object?[] ReadTuple(int count, bool remember)
     {
@@ -119,9 +158,74 @@ internal sealed class MarshalReader
     private object? ReadRef()
     {
         var index = ReadInt32();
-        if (index < 0 || index >= _refs.Count) throw Bad($"a reference to object #{index}, of {_refs.Count} so far");
+        if (index < 0 || index >= _refs.Count || ReferenceEquals(_refs[index], _reserved))
+            throw Bad($"a reference to object #{index}, of {_refs.Count} so far");
         return _refs[index];
     }
+
+    /// <summary>
+    /// Reads a code object for its name, file and first line. The file does not say which Python wrote it, so
+    /// the first code object is tried in the 3.11+ shape, then in the 3.8-3.10 one; later ones use the shape
+    /// that worked, so nested code objects are never read more than twice.
+    /// </summary>
+    private MarshalCode ReadCode(bool remember)
+    {
+        var slot = _refs.Count;
+        if (remember) _refs.Add(_reserved);
+        MarshalCode code;
+        if (_codeLayout != CodeLayout.Unknown) code = ReadCode(_codeLayout);
+        else
+        {
+            var (position, refs, depth) = (_position, _refs.Count, _depth);
+            try
+            {
+                _codeLayout = CodeLayout.Python311;
+                code = ReadCode(CodeLayout.Python311);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                (_position, _depth) = (position, depth);
+                _refs.RemoveRange(refs, _refs.Count - refs);
+                _codeLayout = CodeLayout.Python38;
+                code = ReadCode(CodeLayout.Python38);
+            }
+        }
+        if (remember) _refs[slot] = code;
+        return code;
+    }
+
+    private MarshalCode ReadCode(CodeLayout layout)
+    {
+        // argcount, posonlyargcount, kwonlyargcount, (nlocals before 3.11,) stacksize, flags
+        Take(layout == CodeLayout.Python311 ? 5 * 4 : 6 * 4);
+        Expect<byte[]>("code");
+        Read(); // consts
+        Read(); // names
+        string name;
+        if (layout == CodeLayout.Python311)
+        {
+            Read(); // localsplusnames
+            Expect<byte[]>("localspluskinds");
+            var filename = Expect<string>("filename");
+            name = Expect<string>("name");
+            Expect<string>("qualname");
+            var firstLine = ReadInt32();
+            Expect<byte[]>("linetable");
+            Expect<byte[]>("exceptiontable");
+            return new MarshalCode(name, filename, firstLine);
+        }
+        Read(); // varnames
+        Read(); // freevars
+        Read(); // cellvars
+        var file = Expect<string>("filename");
+        name = Expect<string>("name");
+        var line = ReadInt32();
+        Expect<byte[]>("lnotab");
+        return new MarshalCode(name, file, line);
+    }
+
+    private T Expect<T>(string field) where T : class =>
+        Read() as T ?? throw Bad($"a code object whose {field} is not a {typeof(T).Name}");
 
     private long ReadLong()
     {

@@ -13,7 +13,7 @@ namespace Sonde.Formats.Pstats;
 public sealed class PstatsReader : IProfileReader
 {
     /// <summary>Larger files are refused rather than read into memory.</summary>
-    public const long MaxFileBytes = 1L << 30;
+    public const long MaxFileBytes = 256L << 20;
 
     // Longer than any real run: times beyond it are corrupt, and would overflow nanoseconds in a long.
     private const double MaxSeconds = 1e9;
@@ -33,72 +33,78 @@ public sealed class PstatsReader : IProfileReader
     public Profile Read(Stream input, string displayName)
     {
         var (data, length) = ReadAll(input);
-        var root = new MarshalReader(data, length).Read();
-        if (root is not MarshalDict entries) throw new InvalidDataException($"expected a dict of functions, found {Describe(root)}");
-
-        // Later duplicates replace earlier ones, as they do when Python builds the dict.
-        var functions = new Dictionary<FunctionKey, (FunctionCallStats Stats, MarshalDict? Callers)>(entries.Items.Count);
-        for (var i = 0; i < entries.Items.Count; i++)
-        {
-            var (key, value) = entries.Items[i];
-            var function = ParseKey(key, i);
-            if (value is not object?[] { Length: 5 } stats)
-                throw new InvalidDataException($"entry {i} ({function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
-            var primitive = Count(stats[0], i, "cc");
-            var calls = Count(stats[1], i, "nc");
-            var callers = stats[4] switch
-            {
-                MarshalDict dict => dict,
-                null => null,
-                var other => throw new InvalidDataException($"entry {i}: expected a dict of callers, found {Describe(other)}"),
-            };
-            functions[function] = (new FunctionCallStats(function, calls, primitive, Nanoseconds(stats[2], i, "tt"), Nanoseconds(stats[3], i, "ct")), callers);
-        }
-
         var graph = new CallGraphData();
-        foreach (var (stats, _) in functions.Values) graph.Add(stats);
-        var entry = -1;
-        foreach (var (stats, callers) in functions.Values)
-        {
-            entry++;
-            if (callers is null) continue;
-            foreach (var (callerKey, edgeValue) in callers.Items)
-                graph.Add(ParseEdge(ParseKey(callerKey, entry), stats, edgeValue, entry));
-        }
+        var keys = new FunctionKeyCache(graph);
+        var entry = 0;
+        if (!new MarshalReader(data, length).TryReadDictEntries((key, value) => AddEntry(graph, keys, key, value, entry++), out var other))
+            throw new InvalidDataException($"expected a dict of functions, found {Describe(other)}");
 
         var profile = new Profile(WeightType.WallTime, WeightType.Calls);
         profile.Metadata.Mode = ProfileMode.Tracing;
         profile.Metadata.Duration = TimeSpan.FromTicks(graph.TotalOwnNs / 100);
         profile.CallGraph = graph;
-        CallGraphStacks.AddSamples(profile, graph, profile.ThreadIndex(0, 0, "cProfile"));
+        CallGraphStacks.AddSamplesLater(profile, graph, "cProfile");
         return profile;
     }
 
-    private static CallEdge ParseEdge(FunctionKey caller, FunctionCallStats callee, object? value, int entry)
+    /// <summary>
+    /// Adds one function and its callers. A caller not seen yet is added with no numbers of its own, which its
+    /// entry adds later; a function listed twice is counted twice.
+    /// </summary>
+    private static void AddEntry(CallGraphData graph, FunctionKeyCache keys, object? key, object? value, int entry)
     {
+        var callee = ParseKey(graph, keys, key, entry, "function");
+        if (value is not object?[] { Length: 5 } stats)
+            throw new InvalidDataException($"entry {entry} ({graph.Functions[callee].Function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
+        graph.AddTo(callee, Count(stats[1], entry, "nc"), Count(stats[0], entry, "cc"), Nanoseconds(stats[2], entry, "tt"), Nanoseconds(stats[3], entry, "ct"));
+        switch (stats[4])
+        {
+            case MarshalDict callers:
+                foreach (var (callerKey, edgeValue) in callers.Items) AddEdge(graph, keys, callee, callerKey, edgeValue, entry);
+                break;
+            case null:
+                break;
+            case var other:
+                throw new InvalidDataException($"entry {entry}: expected a dict of callers, found {Describe(other)}");
+        }
+    }
+
+    private static void AddEdge(CallGraphData graph, FunctionKeyCache keys, int callee, object? callerKey, object? value, int entry)
+    {
+        var caller = ParseKey(graph, keys, callerKey, entry, "caller");
         switch (value)
         {
-            case object?[] { Length: 4 } tuple:
-                return new CallEdge(caller, callee.Function, Count(tuple[0], entry, "caller nc"), Count(tuple[1], entry, "caller cc"),
-                    Nanoseconds(tuple[2], entry, "caller tt"), Nanoseconds(tuple[3], entry, "caller ct"));
+            case object?[] { Length: 4 } numbers:
+                graph.AddEdge(caller, callee, Count(numbers[0], entry, "caller nc"), Count(numbers[1], entry, "caller cc"),
+                    Nanoseconds(numbers[2], entry, "caller tt"), Nanoseconds(numbers[3], entry, "caller ct"));
+                break;
             case long calls when calls >= 0:
                 // The profile module keeps only a count per caller; its times are the callee's, shared out by calls.
-                var share = callee.Calls > 0 ? (double)calls / callee.Calls : 0;
-                return new CallEdge(caller, callee.Function, calls, calls, (long)(callee.OwnNs * share), (long)(callee.TotalNs * share));
+                var stats = graph.Functions[callee];
+                var share = stats.Calls > 0 ? (double)calls / stats.Calls : 0;
+                graph.AddEdge(caller, callee, calls, calls, (long)(stats.OwnNs * share), (long)(stats.TotalNs * share));
+                break;
             default:
                 throw new InvalidDataException($"entry {entry}: expected (nc, cc, tt, ct) or a count for a caller, found {Describe(value)}");
         }
     }
 
-    private static FunctionKey ParseKey(object? key, int entry)
+    /// <summary>The graph index of a <c>(file, line, function)</c> key.</summary>
+    private static int ParseKey(CallGraphData graph, FunctionKeyCache keys, object? key, int entry, string what)
     {
-        if (key is object?[] { Length: 3 } tuple && tuple[0] is string file && tuple[1] is long line && tuple[2] is string name)
-        {
-            if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
-            return PstatsKeys.ToFunctionKey(file, (int)line, name);
-        }
-        throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key, found {Describe(key)}");
+        if (key is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || NameOf(tuple[2]) is not { } name)
+            throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a {what}, found {Describe(key)}");
+        if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
+        return keys.IndexOf(file, line, name);
     }
+
+    /// <summary>A function's name: a string, or the code object the <c>profile</c> module sometimes puts there.</summary>
+    private static string? NameOf(object? value) => value switch
+    {
+        string name => name,
+        MarshalCode code => code.ToString(),
+        _ => null,
+    };
 
     private static long Count(object? value, int entry, string field) => value switch
     {

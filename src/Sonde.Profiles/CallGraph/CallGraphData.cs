@@ -4,19 +4,23 @@ namespace Sonde.Profiles.CallGraph;
 /// An exact call graph: per-function call counts and times, and the same numbers per caller → callee edge.
 /// Sampled profiles have none; cProfile files and the exact tracing mode fill it. Adding a function or an edge
 /// that is already there sums the numbers, which is how several runs combine (pstats' <c>add</c>).
+/// Functions have dense indexes in the order they were added, so readers can add edges without hashing names.
 /// </summary>
 public sealed class CallGraphData
 {
     private readonly List<FunctionCallStats> _functions = [];
     private readonly Dictionary<FunctionKey, int> _functionIndex = [];
-    private readonly List<CallEdge> _edges = [];
-    private readonly Dictionary<(FunctionKey Caller, FunctionKey Callee), int> _edgeIndex = [];
-    private Dictionary<FunctionKey, List<int>>? _callersOf;
-    private Dictionary<FunctionKey, List<int>>? _calleesOf;
+    // Edges are kept as indexes and numbers, and made into CallEdge values only when asked for: a large cProfile
+    // file has hundreds of thousands, and the table view never needs them.
+    private readonly List<(int Caller, int Callee)> _edgeEnds = [];
+    private readonly List<(long Calls, long PrimitiveCalls, long OwnNs, long TotalNs)> _edgeNumbers = [];
+    private List<CallEdge>? _edges;
+    private readonly Dictionary<long, int> _edgeIndex = new(EdgeKeyComparer.Instance);
+    private List<int>[]? _callersOf;
 
     public IReadOnlyList<FunctionCallStats> Functions => _functions;
 
-    public IReadOnlyList<CallEdge> Edges => _edges;
+    public IReadOnlyList<CallEdge> Edges => _edges ??= MakeEdges();
 
     /// <summary>Own time of every function: the profile's total time, as pstats counts it.</summary>
     public long TotalOwnNs { get; private set; }
@@ -28,32 +32,61 @@ public sealed class CallGraphData
     /// <summary>False when every count is zero, as in a pstats file written from a sampled profile.</summary>
     public bool HasCallCounts => TotalCalls > 0;
 
-    public void Add(FunctionCallStats stats)
+    /// <summary>Adds a function's numbers (to any already there) and returns its index.</summary>
+    public int Add(FunctionCallStats stats)
     {
-        if (_functionIndex.TryGetValue(stats.Function, out var index)) _functions[index] = _functions[index].Plus(stats);
-        else
+        if (_functionIndex.TryGetValue(stats.Function, out var index))
         {
-            _functionIndex.Add(stats.Function, _functions.Count);
-            _functions.Add(stats);
+            AddTo(index, stats.Calls, stats.PrimitiveCalls, stats.OwnNs, stats.TotalNs);
+            return index;
         }
+        index = _functions.Count;
+        _functionIndex.Add(stats.Function, index);
+        _functions.Add(stats);
+        _callersOf = null;
         TotalOwnNs += stats.OwnNs;
         TotalCalls += stats.Calls;
         TotalPrimitiveCalls += stats.PrimitiveCalls;
+        return index;
     }
 
-    /// <summary>Adds an edge; a caller or callee not yet known is added as a function with no calls or time.</summary>
-    public void Add(CallEdge edge)
+    /// <summary>Adds to the numbers of the function with this index (see <see cref="IndexOf"/>).</summary>
+    public void AddTo(int index, long calls, long primitiveCalls, long ownNs, long totalNs)
     {
-        if (!_functionIndex.ContainsKey(edge.Caller)) Add(new FunctionCallStats(edge.Caller, 0, 0, 0, 0));
-        if (!_functionIndex.ContainsKey(edge.Callee)) Add(new FunctionCallStats(edge.Callee, 0, 0, 0, 0));
-        if (_edgeIndex.TryGetValue((edge.Caller, edge.Callee), out var index)) _edges[index] = _edges[index].Plus(edge);
+        var stats = _functions[index];
+        _functions[index] = stats.Plus(new FunctionCallStats(stats.Function, calls, primitiveCalls, ownNs, totalNs));
+        TotalOwnNs += ownNs;
+        TotalCalls += calls;
+        TotalPrimitiveCalls += primitiveCalls;
+    }
+
+    /// <summary>The index of a function, added with no calls or time when it is not there yet.</summary>
+    public int IndexOf(FunctionKey function) =>
+        _functionIndex.TryGetValue(function, out var index) ? index : Add(new FunctionCallStats(function, 0, 0, 0, 0));
+
+    /// <summary>Adds an edge; a caller or callee not yet known is added as a function with no calls or time.</summary>
+    public void Add(CallEdge edge) =>
+        AddEdge(IndexOf(edge.Caller), IndexOf(edge.Callee), edge.Calls, edge.PrimitiveCalls, edge.OwnNs, edge.TotalNs);
+
+    /// <summary>Adds an edge between functions given by index (see <see cref="Add(FunctionCallStats)"/>).</summary>
+    public void AddEdge(int caller, int callee, long calls, long primitiveCalls, long ownNs, long totalNs)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)caller, (uint)_functions.Count, nameof(caller));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)callee, (uint)_functions.Count, nameof(callee));
+        var key = ((long)caller << 32) | (uint)callee;
+        if (_edgeIndex.TryGetValue(key, out var index))
+        {
+            var sum = _edgeNumbers[index];
+            _edgeNumbers[index] = (sum.Calls + calls, sum.PrimitiveCalls + primitiveCalls, sum.OwnNs + ownNs, sum.TotalNs + totalNs);
+        }
         else
         {
-            _edgeIndex.Add((edge.Caller, edge.Callee), _edges.Count);
-            _edges.Add(edge);
+            _edgeIndex.Add(key, _edgeEnds.Count);
+            _edgeEnds.Add((caller, callee));
+            _edgeNumbers.Add((calls, primitiveCalls, ownNs, totalNs));
             _callersOf = null;
-            _calleesOf = null;
         }
+        _edges = null;
     }
 
     public bool TryGet(FunctionKey function, out FunctionCallStats stats)
@@ -68,25 +101,45 @@ public sealed class CallGraphData
     }
 
     /// <summary>The edges into <paramref name="function"/>, one per caller.</summary>
-    public IEnumerable<CallEdge> CallersOf(FunctionKey function) =>
-        EdgesAt(_callersOf ??= IndexEdges(e => e.Callee), function);
-
-    /// <summary>The edges out of <paramref name="function"/>, one per callee.</summary>
-    public IEnumerable<CallEdge> CalleesOf(FunctionKey function) =>
-        EdgesAt(_calleesOf ??= IndexEdges(e => e.Caller), function);
-
-    private IEnumerable<CallEdge> EdgesAt(Dictionary<FunctionKey, List<int>> index, FunctionKey function) =>
-        index.TryGetValue(function, out var edges) ? edges.Select(i => _edges[i]) : [];
-
-    private Dictionary<FunctionKey, List<int>> IndexEdges(Func<CallEdge, FunctionKey> keyOf)
+    public IEnumerable<CallEdge> CallersOf(FunctionKey function)
     {
-        var index = new Dictionary<FunctionKey, List<int>>();
-        for (var i = 0; i < _edges.Count; i++)
+        _callersOf ??= IndexCallers();
+        var all = Edges;
+        return _functionIndex.TryGetValue(function, out var f) && _callersOf[f] is { } edges ? edges.Select(i => all[i]) : [];
+    }
+
+    /// <summary>The caller's and callee's indexes of an edge, by the edge's index in <see cref="Edges"/>.</summary>
+    internal (int Caller, int Callee) EndsOf(int edgeIndex) => _edgeEnds[edgeIndex];
+
+    private List<CallEdge> MakeEdges()
+    {
+        var edges = new List<CallEdge>(_edgeEnds.Count);
+        for (var i = 0; i < _edgeEnds.Count; i++)
         {
-            var key = keyOf(_edges[i]);
-            if (!index.TryGetValue(key, out var list)) index.Add(key, list = []);
-            list.Add(i);
+            var (caller, callee) = _edgeEnds[i];
+            var (calls, primitiveCalls, ownNs, totalNs) = _edgeNumbers[i];
+            edges.Add(new CallEdge(_functions[caller].Function, _functions[callee].Function, calls, primitiveCalls, ownNs, totalNs));
         }
+        return edges;
+    }
+
+    private List<int>[] IndexCallers()
+    {
+        var index = new List<int>[_functions.Count];
+        for (var i = 0; i < _edgeEnds.Count; i++) (index[_edgeEnds[i].Callee] ??= []).Add(i);
         return index;
+    }
+
+    /// <summary>
+    /// Hashes an edge's (caller &lt;&lt; 32 | callee) key. long's own hash is caller ^ callee, which collides all
+    /// the time: a reader numbers a function's callers right after it, so caller and callee differ in a few bits.
+    /// </summary>
+    private sealed class EdgeKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly EdgeKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)((ulong)(key * -7046029254386353131L) >> 32);
     }
 }

@@ -53,11 +53,9 @@ internal sealed class CallGraphExpander
         _total = new long[count];
         _calls = new long[count];
         _onPath = new bool[count];
-        var indexOf = new Dictionary<FunctionKey, int>(count);
         for (var i = 0; i < count; i++)
         {
             var f = functions[i];
-            indexOf.Add(f.Function, i);
             _frameIds[i] = profile.Frames.Intern(new Frame(f.Function.Function, f.Function.File, f.Function.FirstLine, 0, f.Function.Kind));
             _own[i] = Math.Max(0, f.OwnNs);
             _total[i] = Math.Max(0, f.TotalNs);
@@ -66,7 +64,7 @@ internal sealed class CallGraphExpander
 
         var edges = graph.Edges;
         _inStart = new int[count + 1];
-        foreach (var e in edges) _inStart[indexOf[e.Callee] + 1]++;
+        for (var e = 0; e < edges.Count; e++) _inStart[graph.EndsOf(e).Callee + 1]++;
         for (var i = 0; i < count; i++) _inStart[i + 1] += _inStart[i];
         var fill = (int[])_inStart.Clone();
         _inCaller = new int[edges.Count];
@@ -76,14 +74,15 @@ internal sealed class CallGraphExpander
         _inOwnSum = new long[count];
         _inTotalSum = new long[count];
         _inCallsSum = new long[count];
-        foreach (var e in edges)
+        for (var e = 0; e < edges.Count; e++)
         {
-            var callee = indexOf[e.Callee];
+            var edge = edges[e];
+            var (caller, callee) = graph.EndsOf(e);
             var slot = fill[callee]++;
-            _inCaller[slot] = indexOf[e.Caller];
-            _inOwn[slot] = Math.Max(0, e.OwnNs);
-            _inTotal[slot] = Math.Max(0, e.TotalNs);
-            _inCalls[slot] = Math.Max(0, e.Calls);
+            _inCaller[slot] = caller;
+            _inOwn[slot] = Math.Max(0, edge.OwnNs);
+            _inTotal[slot] = Math.Max(0, edge.TotalNs);
+            _inCalls[slot] = Math.Max(0, edge.Calls);
             _inOwnSum[callee] += _inOwn[slot];
             _inTotalSum[callee] += _inTotal[slot];
             _inCallsSum[callee] += _inCalls[slot];

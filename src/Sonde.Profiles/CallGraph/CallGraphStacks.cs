@@ -33,5 +33,17 @@ public static class CallGraphStacks
         profile.Metadata.Properties[EstimatedProperty] = "from the call graph";
     }
 
+    /// <summary>
+    /// Like <see cref="AddSamples"/> on a thread named <paramref name="threadName"/>, but only once something
+    /// first reads the profile's samples (see <see cref="Profile.AddSamplesLater"/>).
+    /// </summary>
+    public static void AddSamplesLater(Profile profile, CallGraphData graph, string threadName)
+    {
+        if (profile.WeightIndex(WeightType.WallTime.Name) < 0)
+            throw new ArgumentException("The profile needs a wall weight to hold call-graph time.", nameof(profile));
+        profile.Metadata.Properties[EstimatedProperty] = "from the call graph";
+        profile.AddSamplesLater(p => AddSamples(p, graph, p.ThreadIndex(0, 0, threadName)));
+    }
+
     public static bool AreEstimated(Profile profile) => profile.Metadata.Properties.ContainsKey(EstimatedProperty);
 }

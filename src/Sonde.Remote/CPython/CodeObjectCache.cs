@@ -46,7 +46,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
                 if (last is null) return false;
                 lastAddress = frame.Code;
             }
-            resolved.Add(new RemoteFrame(last, last.LineForByteOffset(frame.ByteOffset)));
+            resolved.Add(new RemoteFrame(last, last.LineForByteOffset(frame.ByteOffset), frame.Address));
         }
         return true;
     }

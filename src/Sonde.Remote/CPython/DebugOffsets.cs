@@ -22,7 +22,7 @@ public static class DebugOffsets
         var mismatches = new List<string>();
         int Take(string name, int debugOffset, int generated)
         {
-            if (debugOffset < 0 || !memory.TryPointer(runtime + (ulong)debugOffset, out var value) || value > 1 << 20) return generated;
+            if (debugOffset < 0 || !memory.TryReadPointer(runtime + (ulong)debugOffset, out var value) || value > 1 << 20) return generated;
             if ((int)value != generated) mismatches.Add($"{name}: table {generated}, target {value}");
             return (int)value;
         }

@@ -25,7 +25,7 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
             var lasti = RemoteReader.Int32(block, _layout.FrameLasti);
             // 3.10 counts f_lasti in 2-byte code units; 3.8 and 3.9 count bytes.
             var byteOffset = _layout.Minor >= 10 ? lasti * 2 : lasti;
-            frames.Add(new RawFrame(RemoteReader.Pointer(block, _layout.FrameCode), byteOffset));
+            frames.Add(new RawFrame(address, RemoteReader.Pointer(block, _layout.FrameCode), byteOffset));
             address = RemoteReader.Pointer(block, _layout.FrameBack);
         }
         return WalkResult.Complete;

@@ -23,7 +23,7 @@ internal sealed class PthreadThreadIds(IProcessMemory memory)
         if (_offset < 0) _offset = LearnOffset(handles, TaskIds());
         if (_offset < 0) return;
         for (var i = 0; i < handles.Length; i++)
-            if (memory.TryInt32(handles[i] + (ulong)_offset, out var tid) && tid > 0) tids[i] = tid;
+            if (memory.TryReadInt32(handles[i] + (ulong)_offset, out var tid) && tid > 0) tids[i] = tid;
     }
 
     private int LearnOffset(ReadOnlySpan<ulong> handles, HashSet<int> taskIds)

@@ -1,3 +1,5 @@
+using Sonde.Remote.CPython.Objects;
+
 namespace Sonde.Remote.CPython;
 
 /// <summary>
@@ -8,6 +10,9 @@ namespace Sonde.Remote.CPython;
 public sealed record PythonBinary(
     int ProcessId, string Path, string ExecutablePath, ulong LoadBias, ulong RuntimeAddress, PythonVersion Version)
 {
+    /// <summary>The builtin types and singletons of that ELF, for reading Python values.</summary>
+    public BuiltinAddresses Builtins { get; init; } = BuiltinAddresses.Unknown;
+
     /// <summary>True when the runtime lives in a libpython rather than in the executable.</summary>
     public bool IsSharedLibrary => Path != ExecutablePath;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Sonde.Profiles.Errors;
+using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
@@ -68,7 +69,10 @@ public static partial class PythonProcessLocator
             throw new TargetException(
                 $"process {processId} runs CPython {version}, which Sonde cannot read; Sonde supports {PythonVersion.SupportedRange}");
         }
-        return new PythonBinary(processId, StripDeleted(displayPath), StripDeleted(executable), bias, runtimeAddress, version);
+        return new PythonBinary(processId, StripDeleted(displayPath), StripDeleted(executable), bias, runtimeAddress, version)
+        {
+            Builtins = BuiltinAddresses.Resolve(elf, bias),
+        };
     }
 
     /// <summary>

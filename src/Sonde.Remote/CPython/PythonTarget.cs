@@ -28,7 +28,7 @@ public sealed class PythonTarget
             ?? throw new TargetException($"process {pid} runs CPython {binary.Version}, which Sonde can't read; Sonde supports {PythonVersion.SupportedRange}");
         var memory = new ProcessVmMemory(pid);
         var (reconciled, mismatches) = DebugOffsets.Reconcile(memory, layout, binary.RuntimeAddress);
-        return new PythonTarget(binary, new RemoteInterpreter(memory, reconciled, binary.RuntimeAddress), mismatches);
+        return new PythonTarget(binary, new RemoteInterpreter(memory, reconciled, binary.RuntimeAddress, binary.Builtins), mismatches);
     }
 
     /// <summary>

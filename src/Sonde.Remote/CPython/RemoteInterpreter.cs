@@ -1,11 +1,13 @@
 using Sonde.Remote.CPython.Layouts;
+using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
 
 /// <summary>
-/// The main interpreter of a CPython process, read from outside: its thread states, their frames and the GIL.
-/// Version differences live in the <see cref="PythonLayout"/> and in the frame walker chosen once here.
+/// The main interpreter of a CPython process, read from outside: its thread states, their frames and the GIL, and,
+/// off the sampling path, frame locals and the names Python gave its threads. Version differences live in the
+/// <see cref="PythonLayout"/> and in the frame walker chosen once here.
 /// </summary>
 public sealed class RemoteInterpreter
 {
@@ -16,12 +18,14 @@ public sealed class RemoteInterpreter
     private readonly RemoteObjects _objects;
     private readonly IFrameWalker _walker;
     private readonly PthreadThreadIds? _pthreadIds;
+    private readonly FrameLocals _locals;
+    private readonly ThreadingNames _threadingNames;
     private readonly int _tstateSize;
     private readonly List<RawFrame> _raw = [];
     private ulong[] _handles = new ulong[16];
     private int[] _tids = new int[16];
 
-    public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress)
+    public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress, BuiltinAddresses? builtins = null)
     {
         _memory = memory;
         _runtime = runtimeAddress;
@@ -30,6 +34,12 @@ public sealed class RemoteInterpreter
         Codes = new CodeObjectCache(_objects);
         _walker = layout.Minor >= 11 ? new InterpreterFrameWalker(_objects) : new FrameObjectWalker(_objects);
         _pthreadIds = layout.TstateNativeThreadId < 0 ? new PthreadThreadIds(memory) : null;
+        var types = new RemoteTypes(_objects, builtins ?? BuiltinAddresses.Unknown);
+        var dicts = new RemoteDicts(_objects, types);
+        var attributes = new RemoteAttributes(_objects, types, dicts);
+        var ints = new RemoteInts(memory, layout);
+        _locals = new FrameLocals(_objects, types, new RemoteValues(_objects, types, ints));
+        _threadingNames = new ThreadingNames(_objects, types, new RemoteModules(_objects, dicts, attributes), attributes, dicts, ints);
         int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
         _tstateSize = tstateFields.Max() + 8;
@@ -42,7 +52,7 @@ public sealed class RemoteInterpreter
     internal CodeObjectCache Codes { get; }
 
     /// <summary>The main interpreter's state, or 0 before the runtime has created it.</summary>
-    public ulong MainInterpreter() => _memory.TryPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
+    public ulong MainInterpreter() => _memory.TryReadPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
 
     /// <summary>Reads every thread state of the main interpreter. False when the list could not be read consistently.</summary>
     public bool TryReadThreads(List<RemoteThread> threads)
@@ -50,7 +60,7 @@ public sealed class RemoteInterpreter
         threads.Clear();
         var interp = MainInterpreter();
         if (interp == 0) return true;
-        if (!_memory.TryPointer(interp + (ulong)Layout.InterpThreadsHead, out var tstate)) return false;
+        if (!_memory.TryReadPointer(interp + (ulong)Layout.InterpThreadsHead, out var tstate)) return false;
 
         Span<byte> block = stackalloc byte[_tstateSize];
         while (tstate != 0)
@@ -84,12 +94,12 @@ public sealed class RemoteInterpreter
         else
         {
             var interp = MainInterpreter();
-            if (interp == 0 || !_memory.TryPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
+            if (interp == 0 || !_memory.TryReadPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
             lockedOffset = Layout.GilLocked;
             holderOffset = Layout.GilLastHolder;
         }
-        if (!_memory.TryInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
-        return _memory.TryPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
+        if (!_memory.TryReadInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
+        return _memory.TryReadPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
@@ -104,13 +114,22 @@ public sealed class RemoteInterpreter
         return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
     }
 
+    /// <summary>
+    /// The frame's bound local variables, read now: call it right after <see cref="Walk"/>. Null when the frame has
+    /// returned since (it no longer runs its code) or can't be read. Not for the sampling path: it allocates.
+    /// </summary>
+    public IReadOnlyList<RemoteLocal>? ReadLocals(in RemoteFrame frame) => _locals.Read(frame);
+
+    /// <summary>Adds thread ident → <c>threading.Thread</c> name for every thread <c>threading</c> knows. False when it isn't imported or can't be read.</summary>
+    internal bool TryReadThreadNames(Dictionary<ulong, string> names) => _threadingNames.TryRead(MainInterpreter(), names);
+
     private bool TryReadTopFrame(ulong tstate, out ulong frame)
     {
-        if (Layout.TstateFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateFrame, out frame);
-        if (Layout.TstateCurrentFrame >= 0) return _memory.TryPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
+        if (Layout.TstateFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateFrame, out frame);
+        if (Layout.TstateCurrentFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
         frame = 0;
-        if (!_memory.TryPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
-        return cframe == 0 || _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
+        if (!_memory.TryReadPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
+        return cframe == 0 || _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
     }
 
     private ulong TopFrame(ReadOnlySpan<byte> tstate)
@@ -119,7 +138,7 @@ public sealed class RemoteInterpreter
         if (Layout.TstateCurrentFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateCurrentFrame);
         var cframe = RemoteReader.Pointer(tstate, Layout.TstateCframe);
         if (cframe == 0) return 0;
-        return _memory.TryPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
+        return _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
     }
 
     private void FillNativeIds(List<RemoteThread> threads)

@@ -21,7 +21,7 @@ internal sealed class RemoteObjects(IProcessMemory memory, PythonLayout layout)
     /// <summary>The <c>tp_name</c> of an object's type, cached by type address.</summary>
     public string? TypeNameOf(ulong objectAddress)
     {
-        if (!memory.TryPointer(objectAddress + (ulong)layout.ObjectType, out var type) || !RemoteReader.LooksLikeObjectPointer(type))
+        if (!memory.TryReadPointer(objectAddress + (ulong)layout.ObjectType, out var type) || !RemoteReader.LooksLikeObjectPointer(type))
             return null;
         return TypeName(type);
     }
@@ -30,7 +30,7 @@ internal sealed class RemoteObjects(IProcessMemory memory, PythonLayout layout)
     {
         if (_typeNames.TryGetValue(typeAddress, out var cached)) return cached;
         string? name = null;
-        if (memory.TryPointer(typeAddress + (ulong)layout.TypeName, out var namePtr) && namePtr != 0)
+        if (memory.TryReadPointer(typeAddress + (ulong)layout.TypeName, out var namePtr) && namePtr != 0)
             name = ReadCString(namePtr, 128);
         _typeNames[typeAddress] = name;
         return name;

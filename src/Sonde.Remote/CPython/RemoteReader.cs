@@ -1,35 +1,10 @@
 using System.Buffers.Binary;
-using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
 
-/// <summary>Little typed reads over <see cref="IProcessMemory"/> that fail soft: a torn or unmapped read returns false.</summary>
+/// <summary>Typed reads from a block already copied out of the target; an offset outside the block reads as 0.</summary>
 internal static class RemoteReader
 {
-    public static bool TryPointer(this IProcessMemory memory, ulong address, out ulong value)
-    {
-        Span<byte> buffer = stackalloc byte[8];
-        if (address == 0 || !memory.TryRead(address, buffer))
-        {
-            value = 0;
-            return false;
-        }
-        value = BinaryPrimitives.ReadUInt64LittleEndian(buffer);
-        return true;
-    }
-
-    public static bool TryInt32(this IProcessMemory memory, ulong address, out int value)
-    {
-        Span<byte> buffer = stackalloc byte[4];
-        if (address == 0 || !memory.TryRead(address, buffer))
-        {
-            value = 0;
-            return false;
-        }
-        value = BinaryPrimitives.ReadInt32LittleEndian(buffer);
-        return true;
-    }
-
     public static ulong Pointer(ReadOnlySpan<byte> block, int offset) =>
         offset < 0 || offset + 8 > block.Length ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(block[offset..]);
 

@@ -33,7 +33,7 @@ public sealed class ProfileRecorder : ISampleSink
             for (var i = 0; i < frames.Count; i++) _frameIds[frames.Count - 1 - i] = FrameId(frames[i]);
             var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count));
             var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
-            var thread = Profile.ThreadIndex(sample.ProcessId, tid, _names.NameOf(sample.NativeThreadId));
+            var thread = Profile.ThreadIndex(sample.ProcessId, tid, sample.ThreadName ?? _names.NameOf(sample.NativeThreadId));
             Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs]);
         }
     }

@@ -11,6 +11,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 {
     private readonly List<RemoteThread> _threads = [];
     private readonly List<RemoteFrame> _frames = [];
+    private readonly PythonThreadNames _names = new(interpreter);
 
     public SamplerProgress Progress { get; } = new();
 
@@ -68,6 +69,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
             Progress.Error();
             return;
         }
+        _names.Observe(_threads);
         var gilHolder = options.GilOnly ? interpreter.GilHolder() : 0;
         if (options.GilOnly && gilHolder == 0) return;
 
@@ -90,7 +92,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 
             Progress.Sample();
             sink.OnSample(new ThreadSample(interpreter.ProcessId, thread.NativeThreadId, thread.ThreadIdent, active,
-                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, _frames));
+                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, _frames, _names.NameOf(thread)));
         }
     }
 }

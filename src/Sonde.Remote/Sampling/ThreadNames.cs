@@ -2,7 +2,8 @@ namespace Sonde.Remote.Sampling;
 
 /// <summary>
 /// Names threads by their kernel name (<c>/proc/PID/task/TID/comm</c>), which libraries and Python 3.14+ set;
-/// the thread whose tid is the PID is the main thread. Names are read once per tid.
+/// the thread whose tid is the PID is the main thread. Names are read once per tid. This is the fallback of
+/// <see cref="PythonThreadNames"/>, which prefers the name Python code gave the thread.
 /// </summary>
 public sealed class ThreadNames(int processId)
 {

@@ -4,7 +4,8 @@ namespace Sonde.Remote.Sampling;
 
 /// <summary>
 /// One thread's stack at one tick. <see cref="Frames"/> is innermost first and only valid during the
-/// <see cref="ISampleSink.OnSample"/> call: the sampler reuses the list.
+/// <see cref="ISampleSink.OnSample"/> call: the sampler reuses the list. <see cref="ThreadName"/> is the name the
+/// source knows the thread by, or null when it has none.
 /// </summary>
 public readonly record struct ThreadSample(
     int ProcessId,
@@ -14,4 +15,5 @@ public readonly record struct ThreadSample(
     bool HoldsGil,
     long TimestampNs,
     long IntervalNs,
-    List<RemoteFrame> Frames);
+    List<RemoteFrame> Frames,
+    string? ThreadName);

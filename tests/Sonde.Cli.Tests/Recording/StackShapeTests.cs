@@ -11,12 +11,21 @@ public sealed class StackShapeTests
     {
         var py = PythonInstalls.Require(python);
         using var temp = new TempDirectory();
-        var withoutIdle = Record(temp, "plain.folded", [], py.Path!, "idle_thread.py", "2");
-        var withIdle = Record(temp, "idle.folded", ["--idle"], py.Path!, "idle_thread.py", "2");
+        var withoutIdle = Attach(temp, "plain.folded", [], py.Path!);
+        var withIdle = Attach(temp, "idle.folded", ["--idle"], py.Path!);
 
         Assert.True(withoutIdle.Inclusive("busy_main") > 50, "the busy thread was not sampled");
         Assert.Equal(0, withoutIdle.Inclusive("idle_waiter"));
-        Assert.True(withIdle.Inclusive("idle_waiter") > 50, "--idle did not sample the sleeping thread");
+        Assert.True(withIdle.Inclusive("idle_waiter") > 50, "--idle did not sample the waiting thread");
+    }
+
+    private static FoldedStacks Attach(TempDirectory temp, string output, string[] options, string python)
+    {
+        using var target = PythonProcess.Start(python, Repository.Fixture("idle_thread.py"), ["30"]);
+        var path = temp.File(output);
+        var result = SondeCli.Run(["record", "-p", target.Pid.ToString(), "-d", "1.5", "-o", path, .. options]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return FoldedStacks.Load(path);
     }
 
     [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]

@@ -13,9 +13,10 @@ internal sealed class PythonProcess : IDisposable
     public Process Process => _process;
 
     /// <summary>Starts the script and, when <paramref name="readyLine"/> is given, waits until it prints that line.</summary>
-    public static PythonProcess Start(string python, string script, IEnumerable<string> args, string? readyLine = "READY")
+    public static PythonProcess Start(string python, string script, IEnumerable<string> args, string? readyLine = "READY", string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         info.ArgumentList.Add(script);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var process = Process.Start(info)!;

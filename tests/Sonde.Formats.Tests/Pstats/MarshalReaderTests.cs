@@ -58,13 +58,41 @@ public sealed class MarshalReaderTests
         }
     }
 
+    [Theory, MemberData(nameof(Pythons))]
+    public void Names_code_objects_of_each_python(string label)
+    {
+        var python = PythonInstalls.Require(label);
+        var path = Path.Combine(Path.GetTempPath(), $"sonde-marshal-{Guid.NewGuid():N}.bin");
+        const string script = """
+            import marshal, sys
+            source = "def outer():\n    def inner():\n        return 1\n    return inner\n"
+            code = compile(source, "/src/mod.py", "exec")
+            with open(sys.argv[1], "wb") as f:
+                marshal.dump(("profile", 0, code, code), f)
+            """;
+        try
+        {
+            PythonRunner.Run(python.Path!, "-c", script, path);
+            var data = File.ReadAllBytes(path);
+
+            var tuple = Assert.IsType<object?[]>(new MarshalReader(data, data.Length).Read());
+
+            Assert.Equal(new MarshalCode("<module>", "/src/mod.py", 1), tuple[2]);
+            Assert.Same(tuple[2], tuple[3]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(new byte[] { (byte)'(', 0xff, 0xff, 0xff, 0x7f }, "more than")]
     [InlineData(new byte[] { (byte)'u', 0x00, 0x00, 0x00, 0x40, 0x41 }, "more than")]
     [InlineData(new byte[] { (byte)'r', 0x00, 0x00, 0x00, 0x00 }, "reference")]
     [InlineData(new byte[] { (byte)'l', 0x06, 0x00, 0x00, 0x00 }, "too large")]
     [InlineData(new byte[] { (byte)'l', 0x01, 0x00, 0x00, 0x00, 0x00, 0x00 }, "unnormalized")]
-    [InlineData(new byte[] { (byte)'c' }, "code object")]
+    [InlineData(new byte[] { (byte)'r', 0xff, 0xff, 0xff, 0xff }, "reference")]
     [InlineData(new byte[] { 0x01 }, "unknown type code")]
     [InlineData(new byte[] { (byte)')', 0x01, (byte)'0' }, "NULL")]
     public void Refuses_bad_data_with_a_reason(byte[] data, string reason)

@@ -117,4 +117,24 @@ public sealed class PstatsPythonTests : IDisposable
         Assert.Equal(expectedCallers.Count, actualCallers.Count);
         for (var i = 0; i < expectedCallers.Count; i++) AssertSameEntry(expectedCallers[i], actualCallers[i]);
     }
+
+    [Theory, MemberData(nameof(Pythons))]
+    public void Reads_files_of_the_pure_python_profile_module(string label)
+    {
+        var python = PythonInstalls.Require(label);
+        var path = Path.Combine(_directory, "profile.prof");
+        var truthPath = Path.Combine(_directory, "truth.json");
+        PythonRunner.RunIn(_directory, python.Path!, "-m", "profile", "-o", path, PythonRunner.Fixture("call_counts.py"), truthPath);
+        var truth = JsonDocument.Parse(File.ReadAllText(truthPath)).RootElement.GetProperty("functions");
+
+        var graph = FormatRegistry.ReadFile(path).CallGraph!;
+
+        var byName = graph.Functions.Where(f => f.Function.File.EndsWith("call_counts.py", StringComparison.Ordinal)).ToLookup(f => f.Function.Function);
+        foreach (var name in new[] { "leaf", "fib", "ping" })
+        {
+            var function = Assert.Single(byName[name]);
+            Assert.Equal(truth.GetProperty(name).GetProperty("calls").GetInt64(), function.Calls);
+            Assert.Equal(truth.GetProperty(name).GetProperty("calls").GetInt64(), graph.CallersOf(function.Function).Sum(e => e.Calls));
+        }
+    }
 }

@@ -26,6 +26,8 @@ public sealed record PythonLayout
     /// <summary><c>tstate_head</c> (3.8-3.10) or <c>threads.head</c> (3.11+).</summary>
     public required int InterpThreadsHead { get; init; }
     public required int InterpId { get; init; }
+    /// <summary><c>modules</c> (3.8-3.11) or <c>imports.modules</c> (3.12+): the dict behind <c>sys.modules</c>.</summary>
+    public required int InterpModules { get; init; }
     /// <summary><c>ceval.gil</c>, a pointer to the interpreter's <c>struct _gil_runtime_state</c> (3.12+).</summary>
     public required int InterpGilPointer { get; init; }
     /// <summary><c>last_holder</c> inside <c>struct _gil_runtime_state</c> (3.12+).</summary>
@@ -113,14 +115,43 @@ public sealed record PythonLayout
     public required int CodeLocalsPlusNames { get; init; }
     /// <summary><c>co_nlocalsplus</c> (3.11+).</summary>
     public required int CodeNLocalsPlus { get; init; }
+    /// <summary><c>co_localspluskinds</c>, a bytes object with one <c>CO_FAST_*</c> kind per slot (3.11+).</summary>
+    public required int CodeLocalsPlusKinds { get; init; }
+    /// <summary><c>CO_FAST_LOCAL</c>: the slot is a plain local (3.11+).</summary>
+    public required int CoFastLocal { get; init; }
+    /// <summary><c>CO_FAST_CELL</c>: the slot holds a cell, because a closure captures the local (3.11+).</summary>
+    public required int CoFastCell { get; init; }
+    /// <summary><c>CO_FAST_HIDDEN</c>: a variable of an inlined comprehension (3.12+).</summary>
+    public required int CoFastHidden { get; init; }
 
     // Objects
     public required int ObjectType { get; init; }
     public required int VarObjectSize { get; init; }
     public required int TypeName { get; init; }
     public required int TypeFlags { get; init; }
+    public required int TypeBasicSize { get; init; }
+    public required int TypeItemSize { get; init; }
+    /// <summary><c>tp_dictoffset</c>: where an instance keeps its <c>__dict__</c> pointer (negative: from the end).</summary>
+    public required int TypeDictOffset { get; init; }
+    /// <summary><c>ht_cached_keys</c> of a heap type: the keys its instances' attribute values share.</summary>
+    public required int HeapTypeCachedKeys { get; init; }
+    public required int TpFlagsHeapType { get; init; }
+    /// <summary><c>Py_TPFLAGS_MANAGED_DICT</c>: the VM places the instance dict before the object (3.11+).</summary>
+    public required int TpFlagsManagedDict { get; init; }
+    /// <summary><c>Py_TPFLAGS_INLINE_VALUES</c>: attribute values live inside the object (3.13+).</summary>
+    public required int TpFlagsInlineValues { get; init; }
+    /// <summary>Bytes before a managed-dict object where its dict pointer (3.12: dict-or-values word) sits (3.11+).</summary>
+    public required int ObjectManagedDictBefore { get; init; }
+    /// <summary>Bytes before a managed-dict object where its values pointer sits (3.11 only).</summary>
+    public required int ObjectManagedValuesBefore { get; init; }
+    /// <summary>What the dict-or-values word adds to a values pointer, which also marks it as values (3.12 only).</summary>
+    public required int DictOrValuesTag { get; init; }
+    /// <summary>Offset of the inline <c>PyDictValues</c> inside an object with <c>Py_TPFLAGS_INLINE_VALUES</c> (3.13+).</summary>
+    public required int ObjectInlineValues { get; init; }
     public required int UnicodeState { get; init; }
     public required int UnicodeLength { get; init; }
+    /// <summary>The cached hash of a str, -1 until computed.</summary>
+    public required int UnicodeHash { get; init; }
     public required int UnicodeAsciiSize { get; init; }
     public required int UnicodeCompactSize { get; init; }
     /// <summary>Bit position of <c>state.kind</c> (3 bits) in the 32-bit state word.</summary>
@@ -136,6 +167,44 @@ public sealed record PythonLayout
     /// <summary><c>long_value.lv_tag</c> (3.12+): size and sign of an int.</summary>
     public required int LongTag { get; init; }
     public required int LongDigitBits { get; init; }
+    /// <summary>The low bits of <c>lv_tag</c> that are not the digit count (3.12+).</summary>
+    public required int LongNonSizeBits { get; init; }
+    public required int LongSignMask { get; init; }
+    public required int LongSignNegative { get; init; }
+
+    // PyDictObject and PyDictKeysObject
+    public required int DictUsed { get; init; }
+    public required int DictKeys { get; init; }
+    /// <summary><c>ma_values</c>: the values of a split table, null for a combined one.</summary>
+    public required int DictValues { get; init; }
+    /// <summary>Where the value pointers start in what <c>ma_values</c> points to (3.13 puts a header first).</summary>
+    public required int DictValuesArray { get; init; }
+    /// <summary><c>capacity</c> of a <c>PyDictValues</c> (3.13+).</summary>
+    public required int DictValuesCapacity { get; init; }
+    /// <summary><c>valid</c> of a <c>PyDictValues</c>: 0 once a materialized dict owns the values (3.13+).</summary>
+    public required int DictValuesValid { get; init; }
+    /// <summary><c>dk_size</c>, the number of index slots (3.8-3.10).</summary>
+    public required int DictKeysSize { get; init; }
+    /// <summary><c>dk_log2_size</c> (3.11+).</summary>
+    public required int DictKeysLog2Size { get; init; }
+    /// <summary><c>dk_log2_index_bytes</c> (3.11+).</summary>
+    public required int DictKeysLog2IndexBytes { get; init; }
+    /// <summary><c>dk_kind</c>: general, unicode or split keys (3.11+).</summary>
+    public required int DictKeysKind { get; init; }
+    public required int DictKeysNentries { get; init; }
+    public required int DictKeysIndices { get; init; }
+    public required int DictKindGeneral { get; init; }
+    public required int DictKindUnicode { get; init; }
+    public required int DictKindSplit { get; init; }
+    /// <summary><c>PyDictKeyEntry</c>: hash, key and value, used by every table before 3.11 and by general ones after.</summary>
+    public required int DictEntrySize { get; init; }
+    public required int DictEntryHash { get; init; }
+    public required int DictEntryKey { get; init; }
+    public required int DictEntryValue { get; init; }
+    /// <summary><c>PyDictUnicodeEntry</c>: key and value of a table whose keys are all str (3.11+).</summary>
+    public required int DictUnicodeEntrySize { get; init; }
+    public required int DictUnicodeEntryKey { get; init; }
+    public required int DictUnicodeEntryValue { get; init; }
 
     // _Py_DebugOffsets (3.13+): where the target's own copy of the table keeps some of the values above,
     // so the walker can cross-check the generated table against the running interpreter.

@@ -1,0 +1,13 @@
+namespace Sonde.Formats.Native;
+
+/// <summary>What a block of a <c>.sonde</c> file holds.</summary>
+internal enum NativeBlockType : byte
+{
+    Metadata = 1,
+    Frames = 2,
+    Stacks = 3,
+    Threads = 4,
+    Samples = 5,
+    /// <summary>Written last by a writer that finished: a file without it was interrupted.</summary>
+    End = 0x7F,
+}
