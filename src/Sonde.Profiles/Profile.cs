@@ -98,6 +98,18 @@ public sealed class Profile
         return index;
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="totalSamples"/> samples at once, so a reader that knows how many are coming
+    /// spares the repeated copying of growing columns.
+    /// </summary>
+    public void EnsureSampleCapacity(int totalSamples)
+    {
+        _stackIds.EnsureCapacity(totalSamples);
+        _threadIndexes.EnsureCapacity(totalSamples);
+        _timestamps.EnsureCapacity(totalSamples);
+        _weights.EnsureCapacity(checked(totalSamples * WeightTypes.Count));
+    }
+
     public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights)
     {
         if (weights.Length != WeightTypes.Count)
@@ -106,6 +118,20 @@ public sealed class Profile
         _threadIndexes.Add(threadIndex);
         _timestamps.Add(timestampNs);
         foreach (var w in weights) _weights.Add(w);
+    }
+
+    /// <summary>
+    /// Adds many samples at once, given column by column; <paramref name="weights"/> holds the first sample's
+    /// weights, then the second's, and so on. Readers use it to add a decoded block without a call per sample.
+    /// </summary>
+    public void AddSamples(ReadOnlySpan<int> stackIds, ReadOnlySpan<int> threadIndexes, ReadOnlySpan<long> timestampsNs, ReadOnlySpan<long> weights)
+    {
+        if (threadIndexes.Length != stackIds.Length || timestampsNs.Length != stackIds.Length || weights.Length != stackIds.Length * WeightTypes.Count)
+            throw new ArgumentException("The sample columns differ in length.");
+        _stackIds.AddRange(stackIds);
+        _threadIndexes.AddRange(threadIndexes);
+        _timestamps.AddRange(timestampsNs);
+        _weights.AddRange(weights);
     }
 
     /// <summary>Adds a sample whose only weight is 1 in a profile with a single weight type.</summary>

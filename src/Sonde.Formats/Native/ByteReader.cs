@@ -84,16 +84,7 @@ internal ref struct ByteReader(ReadOnlySpan<byte> data, string what)
         return text;
     }
 
-    /// <summary>The next <paramref name="length"/> bytes as a reader of their own.</summary>
-    public ByteReader Slice(int length, string part)
-    {
-        if (length > Remaining) throw new InvalidDataException($"{what}: {part} runs past the end of the block");
-        var slice = new ByteReader(_data.Slice(_position, length), $"{what}, {part}");
-        _position += length;
-        return slice;
-    }
-
-    /// <summary>The next <paramref name="length"/> bytes, which the caller has checked are there.</summary>
+    /// <summary>The next <paramref name="length"/> bytes.</summary>
     public ReadOnlySpan<byte> ReadBytes(int length)
     {
         if (length > Remaining) throw Overrun();

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles;
 
@@ -15,146 +16,68 @@ internal sealed class NativeDecoder(Stream input)
     private readonly List<int> _stacks = [];
     private readonly List<int> _threads = [];
     private Profile? _profile;
-    private long _offset;
+    private long? _declaredSamples;
     private long _lastTimestamp;
-    private int _blocks;
 
     public Profile Decode()
     {
-        ReadFileHeader();
-        string? recovered = null;
+        using var blocks = new NativeBlockSource(input);
+        blocks.ReadFileHeader();
+        _declaredSamples = blocks.DeclaredSampleCount;
         var closed = false;
-        var header = new byte[NativeFormat.BlockHeaderLength];
-        while (!closed)
+        while (!closed && blocks.Next() is { } block)
         {
-            var got = input.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (got == 0)
+            using (block)
             {
-                recovered = $"the file has no end block (the recording was interrupted); read its {_blocks} complete blocks";
-                break;
+                if (_profile is null && block.Type != NativeBlockType.Metadata)
+                    throw new InvalidDataException($"{block.Where}: the first block must hold the metadata");
+                closed = block.Type == NativeBlockType.End;
+                DecodeBlock(block);
             }
-            if (got < header.Length)
-            {
-                recovered = $"ignored a block cut short at byte {_offset} (the recording was interrupted); read {_blocks} complete blocks";
-                break;
-            }
-            var type = (NativeBlockType)header[0];
-            var flags = header[1];
-            var stored = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(2));
-            var raw = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(6));
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(10));
-            var where = $"block {_blocks + 1} at byte {_offset}";
-            CheckLengths(where, flags, stored, raw);
-            if (input.CanSeek && stored > input.Length - input.Position)
-            {
-                recovered = $"ignored a block cut short at byte {_offset} (the recording was interrupted); read {_blocks} complete blocks";
-                break;
-            }
-
-            var payload = ByteBuffer.Rent((int)stored);
-            try
-            {
-                if (input.ReadAtLeast(payload.AsSpan(0, (int)stored), (int)stored, throwOnEndOfStream: false) < stored)
-                {
-                    recovered = $"ignored a block cut short at byte {_offset} (the recording was interrupted); read {_blocks} complete blocks";
-                    break;
-                }
-                if (Crc32.Append(Crc32.Compute(header.AsSpan(0, 10)), payload.AsSpan(0, (int)stored)) != crc)
-                    throw new InvalidDataException($"{where} is corrupt (checksum mismatch)");
-                if (_profile is null && type != NativeBlockType.Metadata)
-                    throw new InvalidDataException($"{where}: the first block must hold the metadata");
-                closed = type == NativeBlockType.End;
-                DecodeBlock(type, where, (flags & NativeFormat.FlagDeflate) != 0, payload.AsSpan(0, (int)stored), (int)raw);
-            }
-            finally
-            {
-                ByteBuffer.Return(payload);
-            }
-            _offset += NativeFormat.BlockHeaderLength + stored;
-            _blocks++;
         }
-
-        if (closed && input.ReadByte() >= 0) throw new InvalidDataException($"data follows the end block at byte {_offset}");
+        if (closed) blocks.ExpectEndOfStream();
         if (_profile is null) throw new InvalidDataException("the file ends before its first block; the recording stopped before it wrote anything");
-        if (recovered is not null)
+        if (!closed)
         {
-            _profile.Metadata.Properties[NativeReader.RecoveredProperty] = recovered;
+            _profile.Metadata.Properties[NativeReader.RecoveredProperty] = blocks.Interruption!;
             if (_profile.Metadata.Duration == TimeSpan.Zero && _lastTimestamp > 0) _profile.Metadata.Duration = TimeSpan.FromTicks(_lastTimestamp / 100);
         }
         return _profile;
     }
 
-    private void ReadFileHeader()
+    private void DecodeBlock(NativeBlock block)
     {
-        Span<byte> header = stackalloc byte[NativeFormat.HeaderLength];
-        var got = input.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (got < NativeFormat.Magic.Length || !header[..NativeFormat.Magic.Length].SequenceEqual(NativeFormat.Magic))
-            throw new InvalidDataException("it does not start with the Sonde signature");
-        if (got < header.Length) throw new InvalidDataException("the file is cut short inside its header");
-        if (header[6] != NativeFormat.MajorVersion)
-            throw new InvalidDataException($"it is format version {header[6]}.{header[7]}, and this Sonde reads version {NativeFormat.MajorVersion}.x; use a newer Sonde");
-        _offset = NativeFormat.HeaderLength;
+        var reader = new ByteReader(block.Content, $"{block.Where} ({block.Type.ToString().ToLowerInvariant()})");
+        switch (block.Type)
+        {
+            case NativeBlockType.Metadata: DecodeMetadata(ref reader); break;
+            case NativeBlockType.Frames: DecodeFrames(ref reader); break;
+            case NativeBlockType.Stacks: DecodeStacks(ref reader); break;
+            case NativeBlockType.Threads: DecodeThreads(ref reader); break;
+            case NativeBlockType.Samples: DecodeSamples(ref reader); break;
+            case NativeBlockType.End: CheckSampleCount(ref reader); break;
+            // A newer minor version may add block types; they are skipped, their checksum already checked.
+            default: return;
+        }
+        reader.ExpectEnd();
     }
 
-    private static void CheckLengths(string where, byte flags, uint stored, uint raw)
+    private void CheckSampleCount(ref ByteReader reader)
     {
-        if ((flags & ~NativeFormat.FlagDeflate) != 0) throw new InvalidDataException($"{where} has unknown flags 0x{flags:x2}");
-        if (stored > NativeFormat.MaxStoredLength) throw new InvalidDataException($"{where} claims {stored} bytes, more than a block may hold");
-        if (raw > NativeFormat.MaxRawLength) throw new InvalidDataException($"{where} claims {raw} bytes of content, more than a block may hold");
-        var compressed = (flags & NativeFormat.FlagDeflate) != 0;
-        if (!compressed && raw != stored) throw new InvalidDataException($"{where}: stored and content lengths differ in an uncompressed block");
-        if (compressed && raw > (ulong)stored * NativeFormat.MaxDeflateRatio + 64)
-            throw new InvalidDataException($"{where} claims more content than {stored} compressed bytes can hold");
-    }
-
-    private void DecodeBlock(NativeBlockType type, string where, bool compressed, ReadOnlySpan<byte> stored, int rawLength)
-    {
-        byte[]? inflated = null;
-        try
-        {
-            var content = stored;
-            if (compressed)
-            {
-                inflated = ByteBuffer.Rent(rawLength);
-                Inflate(where, stored, inflated.AsSpan(0, rawLength));
-                content = inflated.AsSpan(0, rawLength);
-            }
-            var reader = new ByteReader(content, $"{where} ({type.ToString().ToLowerInvariant()})");
-            switch (type)
-            {
-                case NativeBlockType.Metadata: DecodeMetadata(ref reader); break;
-                case NativeBlockType.Frames: DecodeFrames(ref reader); break;
-                case NativeBlockType.Stacks: DecodeStacks(ref reader); break;
-                case NativeBlockType.Threads: DecodeThreads(ref reader); break;
-                case NativeBlockType.Samples: DecodeSamples(ref reader); break;
-                case NativeBlockType.End: break;
-                // A newer minor version may add block types; they are skipped, their checksum already checked.
-                default: return;
-            }
-            reader.ExpectEnd();
-        }
-        finally
-        {
-            if (inflated is not null) ByteBuffer.Return(inflated);
-        }
-    }
-
-    private static unsafe void Inflate(string where, ReadOnlySpan<byte> stored, Span<byte> destination)
-    {
-        fixed (byte* pointer = stored)
-        {
-            using var source = new UnmanagedMemoryStream(pointer, stored.Length);
-            using var inflater = new DeflateStream(source, CompressionMode.Decompress);
-            if (inflater.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false) != destination.Length || inflater.ReadByte() >= 0)
-                throw new InvalidDataException($"{where}: the content is not the length its header gives");
-        }
+        var declared = BinaryPrimitives.ReadInt64LittleEndian(reader.ReadBytes(NativeFormat.EndContentLength));
+        if (declared != _profile!.SampleCount)
+            throw new InvalidDataException($"the end block counts {declared} samples, but the file holds {_profile.SampleCount}");
     }
 
     private void DecodeMetadata(ref ByteReader reader)
     {
         var types = NativeMetadata.DecodeWeightTypes(ref reader);
         if (types.Length > MaxWeightTypes) throw new InvalidDataException($"the metadata declares {types.Length} weight types, more than {MaxWeightTypes}");
-        if (_profile is null) _profile = new Profile(types);
+        if (_profile is null)
+        {
+            _profile = new Profile(types);
+            if (_declaredSamples is { } samples) _profile.EnsureSampleCapacity((int)samples);
+        }
         else if (!_profile.WeightTypes.SequenceEqual(types)) throw new InvalidDataException("a later metadata block changes the weight types");
         NativeMetadata.DecodePairs(ref reader, _profile.Metadata);
     }
@@ -221,51 +144,108 @@ internal sealed class NativeDecoder(Stream input)
         }
     }
 
-    /// <summary>The hot path: columns are read side by side, each through its own cursor, without allocating per sample.</summary>
+    /// <summary>
+    /// The hot path. Each column is decoded in a loop of its own into pooled arrays, checking every index against
+    /// what the file has defined, and the block is then added to the profile in one call.
+    /// </summary>
     private void DecodeSamples(ref ByteReader reader)
     {
         var profile = _profile!;
         var width = profile.WeightTypes.Count;
         var count = reader.ReadCount(minBytesEach: 3 + width);
-        Span<int> lengths = stackalloc int[3 + width];
-        long weightBytes = 0;
-        for (var c = 0; c < lengths.Length; c++)
-        {
-            lengths[c] = reader.ReadInt(max: reader.Remaining);
-            if (c >= 3) weightBytes += lengths[c];
-        }
-        var times = reader.Slice(lengths[0], "timestamps");
-        var stackIds = reader.Slice(lengths[1], "stack ids");
-        var threadIndexes = reader.Slice(lengths[2], "thread indexes");
-        if (weightBytes > reader.Remaining) throw new InvalidDataException("the weight columns run past the end of the block");
-        var weightColumns = reader.ReadBytes((int)weightBytes);
-        Span<int> cursors = stackalloc int[width];
-        Span<int> ends = stackalloc int[width];
-        for (int w = 0, start = 0; w < width; start += lengths[3 + w], w++)
-        {
-            cursors[w] = start;
-            ends[w] = start + lengths[3 + w];
-        }
+        if (count > NativeFormat.MaxSamplesPerBlock) throw new InvalidDataException($"the block holds {count} samples, more than {NativeFormat.MaxSamplesPerBlock}");
+        var distinct = reader.ReadCount(minBytesEach: 1);
+        if (distinct > count) throw new InvalidDataException($"the block lists {distinct} stacks for {count} samples");
 
-        Span<long> weights = stackalloc long[width];
-        var stacks = CollectionsMarshal.AsSpan(_stacks);
-        var threads = CollectionsMarshal.AsSpan(_threads);
-        long time = 0;
-        for (var i = 0; i < count; i++)
+        var dictionary = ArrayPool<int>.Shared.Rent(distinct);
+        var stackIds = ArrayPool<int>.Shared.Rent(count);
+        var threadIndexes = ArrayPool<int>.Shared.Rent(count);
+        var timestamps = ArrayPool<long>.Shared.Rent(count);
+        var weights = ArrayPool<long>.Shared.Rent(count * width);
+        try
         {
-            time += times.ReadSigned();
-            var stack = stackIds.ReadVarint();
-            if (stack > (ulong)stacks.Length) throw new InvalidDataException($"sample {i} names stack {(long)stack - 1}, but only {stacks.Length} are defined");
-            var thread = threadIndexes.ReadVarint();
-            if (thread >= (ulong)threads.Length) throw new InvalidDataException($"sample {i} names thread {thread}, but only {threads.Length} are defined");
-            for (var w = 0; w < width; w++) weights[w] += Varint.ReadSigned(weightColumns, ref cursors[w], ends[w]);
-            profile.AddSample(stack == 0 ? StackTable.Root : stacks[(int)stack - 1], threads[(int)thread], time, weights);
+            var stacks = CollectionsMarshal.AsSpan(_stacks);
+            for (var j = 0; j < distinct; j++)
+            {
+                var stack = reader.ReadVarint();
+                if (stack > (ulong)stacks.Length) throw new InvalidDataException($"the block names stack {(long)stack - 1}, but only {stacks.Length} are defined");
+                dictionary[j] = stack == 0 ? StackTable.Root : stacks[(int)stack - 1];
+            }
+            Span<int> lengths = stackalloc int[3 + width];
+            for (var c = 0; c < lengths.Length; c++) lengths[c] = reader.ReadInt(max: reader.Remaining);
+
+            var time = DecodeDeltas(reader.ReadBytes(lengths[0]), timestamps.AsSpan(0, count), 1, 0, "timestamps");
+            DecodeIndexes(reader.ReadBytes(lengths[1]), stackIds.AsSpan(0, count), dictionary.AsSpan(0, distinct), "stacks");
+            DecodeIndexes(reader.ReadBytes(lengths[2]), threadIndexes.AsSpan(0, count), CollectionsMarshal.AsSpan(_threads), "threads");
+            for (var w = 0; w < width; w++)
+                DecodeDeltas(reader.ReadBytes(lengths[3 + w]), weights.AsSpan(0, count * width), width, w, $"weight column {w}");
+
+            profile.AddSamples(stackIds.AsSpan(0, count), threadIndexes.AsSpan(0, count), timestamps.AsSpan(0, count), weights.AsSpan(0, count * width));
+            if (count > 0) _lastTimestamp = Math.Max(_lastTimestamp, time);
         }
-        times.ExpectEnd();
-        stackIds.ExpectEnd();
-        threadIndexes.ExpectEnd();
-        for (var w = 0; w < width; w++)
-            if (cursors[w] != ends[w]) throw new InvalidDataException($"weight column {w} holds more values than there are samples");
-        if (count > 0) _lastTimestamp = Math.Max(_lastTimestamp, time);
+        finally
+        {
+            ArrayPool<int>.Shared.Return(dictionary);
+            ArrayPool<int>.Shared.Return(stackIds);
+            ArrayPool<int>.Shared.Return(threadIndexes);
+            ArrayPool<long>.Shared.Return(timestamps);
+            ArrayPool<long>.Shared.Return(weights);
+        }
+    }
+
+    /// <summary>Indexes, each looked up in <paramref name="map"/>; an index past its end is corrupt.</summary>
+    private static void DecodeIndexes(ReadOnlySpan<byte> column, Span<int> destination, ReadOnlySpan<int> map, string what)
+    {
+        var position = 0;
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var index = NextVarint(column, ref position, what);
+            if (index >= (ulong)map.Length) throw new InvalidDataException($"the {what} column names {what[..^1]} {index}, but only {map.Length} are defined");
+            destination[i] = map[(int)index];
+        }
+        if (position != column.Length) throw new InvalidDataException($"the {what} column holds more values than there are samples");
+    }
+
+    /// <summary>Zigzag deltas, summed into every <paramref name="stride"/>th slot from <paramref name="offset"/>; returns the last value.</summary>
+    private static long DecodeDeltas(ReadOnlySpan<byte> column, Span<long> destination, int stride, int offset, string what)
+    {
+        var position = 0;
+        long value = 0;
+        for (var i = offset; i < destination.Length; i += stride)
+        {
+            var raw = NextVarint(column, ref position, what);
+            value += (long)(raw >> 1) ^ -(long)(raw & 1);
+            destination[i] = value;
+        }
+        if (position != column.Length) throw new InvalidDataException($"the {what} column holds more values than there are samples");
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NextVarint(ReadOnlySpan<byte> column, ref int position, string what)
+    {
+        if ((uint)position < (uint)column.Length)
+        {
+            var b = column[position];
+            if (b < 0x80)
+            {
+                position++;
+                return b;
+            }
+        }
+        return NextVarintSlow(column, ref position, what);
+    }
+
+    private static ulong NextVarintSlow(ReadOnlySpan<byte> column, ref int position, string what)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if ((uint)position >= (uint)column.Length) throw new InvalidDataException($"the {what} column ends in the middle of a value");
+            var b = column[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return value;
+        }
+        throw new InvalidDataException($"the {what} column holds a number that is too large");
     }
 }

@@ -31,6 +31,12 @@ internal static class NativeFormat
     /// <summary>A writer closes a block once its content passes this size.</summary>
     public const int TargetBlockBytes = 8 << 20;
 
+    /// <summary>The end block's content: the file's sample count, a little-endian 64-bit integer.</summary>
+    public const int EndContentLength = 8;
+
+    /// <summary>A writer puts at most this many samples in a block; a reader refuses more.</summary>
+    public const int MaxSamplesPerBlock = 1 << 20;
+
     /// <summary>A single string (function name, file, thread name, metadata value) longer than this is corrupt.</summary>
     public const int MaxStringBytes = 1 << 20;
 }

