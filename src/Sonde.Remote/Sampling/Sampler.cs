@@ -11,6 +11,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 {
     private readonly List<RemoteThread> _threads = [];
     private readonly List<RemoteFrame> _frames = [];
+    private readonly Dictionary<int, long> _lastCpuNs = [];
     private readonly PythonThreadNames _names = new(interpreter);
 
     public SamplerProgress Progress { get; } = new();
@@ -62,6 +63,18 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
         }
     }
 
+    /// <summary>
+    /// The CPU time the thread used since it was last sampled, which the sample's stack is charged with: unlike a
+    /// sample count, it doesn't grow while the thread waits for a CPU on a busy machine.
+    /// </summary>
+    private long CpuSinceLastSample(ThreadStatReader stats, int tid)
+    {
+        if (!stats.TryReadCpuNs(tid, out var cpu)) return 0;
+        var delta = _lastCpuNs.TryGetValue(tid, out var last) && cpu >= last ? cpu - last : 0;
+        _lastCpuNs[tid] = cpu;
+        return delta;
+    }
+
     private void SampleOnce(ThreadStatReader stats, long timestampNs, long intervalNs)
     {
         if (!interpreter.TryReadThreads(_threads))
@@ -92,7 +105,8 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 
             Progress.Sample();
             sink.OnSample(new ThreadSample(interpreter.ProcessId, thread.NativeThreadId, thread.ThreadIdent, active,
-                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, _frames, _names.NameOf(thread)));
+                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, CpuSinceLastSample(stats, thread.NativeThreadId),
+                _frames, _names.NameOf(thread)));
         }
     }
 }
