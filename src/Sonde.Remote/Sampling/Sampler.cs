@@ -20,6 +20,16 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
     public SamplerStopReason Run(CancellationToken cancellation, Func<bool>? targetAlive = null)
     {
         NativeClock.UseTightTimerSlack();
+        // Name the threads there already are before the clock starts, so the one-off cost of the first lookup
+        // (a scan of sys.modules, and compiling the object readers) doesn't delay the first ticks.
+        try
+        {
+            if (interpreter.TryReadThreads(_threads)) _names.Observe(_threads);
+        }
+        catch (TargetExitedException)
+        {
+            return SamplerStopReason.TargetExited;
+        }
         using var stats = new ThreadStatReader(interpreter.ProcessId);
         var interval = (long)(1_000_000_000 / options.RateHz);
         var random = new Random();
