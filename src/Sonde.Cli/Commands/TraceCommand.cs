@@ -17,7 +17,7 @@ namespace Sonde.Cli.Commands;
 /// </summary>
 internal static class TraceCommand
 {
-    public const string DefaultOutput = "profile.prof";
+    public const string DefaultOutput = "profile.sonde";
 
     /// <summary>How long children that outlive the command get to send their last report.</summary>
     private static readonly TimeSpan _childGrace = TimeSpan.FromSeconds(2);
