@@ -43,7 +43,11 @@ for (var run = 0; run < runs + 1; run++)
     if (profile.SampleCount != samples || totals.Sum() != profile.TotalWeight(1) || functions.Count == 0)
         throw new InvalidOperationException("the file did not read back whole");
     // The first run warms up the JIT and is not counted.
-    if (run == 0) continue;
+    if (run == 0)
+    {
+        Console.WriteLine($"{profile.SampleCount:N0} samples, {profile.Stacks.Count:N0} stack nodes, {profile.Frames.Count:N0} frames, {profile.Threads.Count} threads");
+        continue;
+    }
     var rate = profile.SampleCount / total.TotalSeconds;
     rates.Add(rate);
     Console.WriteLine($"run {run}: read {read.TotalSeconds:0.000} s, aggregate {(total - read).TotalSeconds:0.000} s, {rate / 1e6:0.0} M samples/s");

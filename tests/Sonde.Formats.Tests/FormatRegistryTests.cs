@@ -92,4 +92,34 @@ public sealed class FormatRegistryTests
             Assert.True(stream.Length > 0, name);
         }
     }
+
+    /// <summary>Contents decide, not names: every readable format is found under a name that says nothing.</summary>
+    [Fact]
+    public void ReadFile_recognizes_every_readable_format_by_its_contents()
+    {
+        using var temp = new Support.TempDirectory();
+        foreach (var name in FormatRegistry.ReadableNames)
+        {
+            var path = temp.Write(FormatRegistry.ForName(name), ProfileBuilder.Sample(), $"{name}.data", new WriteOptions(ThreadRoots: true));
+
+            var profile = FormatRegistry.ReadFile(path);
+
+            Assert.Equal(name, profile.Metadata.Properties["source.format"]);
+            Assert.Equal(6, profile.TotalWeight());
+            Assert.Equal(["MainThread", "Worker"], profile.Threads.Select(t => t.Name));
+        }
+    }
+
+    [Fact]
+    public void ReadFile_names_the_file_when_nothing_recognizes_it()
+    {
+        using var temp = new Support.TempDirectory();
+        var path = temp.File("notes.data");
+        File.WriteAllText(path, "just some prose\nwithout any counts\n");
+
+        var error = Assert.Throws<BadInputException>(() => FormatRegistry.ReadFile(path));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("not a profile Sonde can read", error.Message);
+    }
 }
