@@ -121,17 +121,12 @@ internal static class TraceCommand
     }
 
     /// <summary>
-    /// SIGTERM or SIGHUP meant for Sonde goes on to the command. Ctrl-C already reached it through the terminal's
-    /// process group; if it still runs after a moment, the signal was sent to Sonde alone, so pass it on.
+    /// SIGTERM or SIGHUP meant for Sonde goes on to the command. SIGINT does not: Ctrl-C reaches the command
+    /// through the terminal's process group, as it would without Sonde, and a program that handles it and goes
+    /// on must not get a second one; Sonde just waits for the command to end.
     /// </summary>
     private static void ForwardSignal(TraceSession session, PosixSignal signal)
     {
-        if (signal != PosixSignal.SIGINT)
-        {
-            session.Signal(signal);
-            return;
-        }
-        for (var waited = 0; waited < 2000 && !session.HasExited; waited += 50) Thread.Sleep(50);
-        session.Signal(PosixSignal.SIGINT);
+        if (signal != PosixSignal.SIGINT) session.Signal(signal);
     }
 }
