@@ -26,11 +26,12 @@ internal static class TraceCommand
     {
         var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
         var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
-        var clock = new Option<string>("--clock") { Description = "Time with the wall clock or each thread's CPU time: wall or cpu", DefaultValueFactory = _ => "wall" };
+        var clock = new Option<string>("--clock") { Description = "Time with the wall clock or each thread's CPU time", DefaultValueFactory = _ => "wall", HelpName = "wall|cpu" };
         var noBuiltins = new Option<bool>("--no-builtins") { Description = "Don't count calls to built-in (C) functions" };
         var lines = new Option<string[]>("--lines")
         {
             Description = "Time every line of the functions MODULE:FUNC names (globs allowed; repeatable)",
+            HelpName = "MODULE:FUNC",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
