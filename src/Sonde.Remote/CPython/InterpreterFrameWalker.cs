@@ -36,6 +36,9 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
             }
 
             var previous = RemoteReader.Pointer(block, _layout.IFramePrevious);
+            // A running generator always links to its caller; a null link means it yielded between our reads
+            // of its state and of the link (the interpreter writes them in that order), so this is not a stack.
+            if (previous == 0 && block[_layout.IFrameOwner] == _layout.FrameOwnedByGenerator) return WalkResult.Torn;
             if (!IsShim(block))
             {
                 var code = RemoteReader.Pointer(block, _layout.IFrameCode);

@@ -36,8 +36,8 @@ internal static class ReportProfiles
         Add(40, 100, main with { Line = 7 }, App("work", 11, 14), App("compute", 18, 19));
         Add(10, 100, main with { Line = 7 }, App("work", 11, 13));
         Add(5, 100, main with { Line = 7 }, App("work", 11, 14));
-        Add(15, 100, main with { Line = 5 }, load, decode, new Frame("JSONDecoder.raw_decode", JsonDecoder, 343, 353), App("hook", 22, 23));
-        Add(5, 100, main with { Line = 5 }, load, decode);
+        Add(14, 100, main with { Line = 5 }, load, decode, new Frame("JSONDecoder.raw_decode", JsonDecoder, 343, 353), App("hook", 22, 23));
+        Add(6, 100, main with { Line = 5 }, load, decode);
         Add(8, 100, main with { Line = 8 }, new Frame("dumps", JsonInit, 183, 231), new Frame("JSONEncoder.encode", JsonEncoder, 183, 200));
         Add(2, 100, main with { Line = 8 });
         Add(15, 200, new Frame("background", "/src/other.py", 3, 5));
