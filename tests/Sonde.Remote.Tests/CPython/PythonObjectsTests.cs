@@ -47,8 +47,15 @@ public sealed class PythonObjectsTests
         var py = PythonInstalls.Require(label);
         const string script = """
             import _thread, sys, time
-            _thread.start_new_thread(time.sleep, (60,))
-            time.sleep(0.2)
+            started = []
+            def worker():
+                started.append(True)
+                time.sleep(60)
+            _thread.start_new_thread(worker, ())
+            # On a busy machine the new thread may take a while to run and record its kernel tid.
+            while not started:
+                time.sleep(0.01)
+            time.sleep(0.1)
             print("ready", flush=True)
             time.sleep(60)
             """;
