@@ -86,6 +86,31 @@ public sealed class CallCountTests
         Assert.Equal(profile.CallGraph!.TotalCalls, dump.TotalCalls);
     }
 
+    [Theory, MemberData(nameof(Pythons))]
+    public void CountsStayExactAfterTheOtherThreadsEnd(string label)
+    {
+        var python = PythonInstalls.Require(label);
+        using var scratch = new Scratch();
+        var fixture = Fixtures.Path("trace_switch.py");
+        // Frequent flushes: from 3.12 the main thread goes back to direct callbacks at a flush once it is alone.
+        var result = Traces.Run(new AgentOptions { FlushInterval = TimeSpan.FromMilliseconds(50) }, python.Path!, fixture, scratch.File("truth.json"));
+        Assert.Equal(0, result.ExitCode);
+        using var truth = System.Text.Json.JsonDocument.Parse(File.ReadAllText(scratch.File("truth.json")));
+        var process = Assert.Single(result.Processes);
+        var main = Assert.Single(process.Threads, t => t.Name == "MainThread");
+        var worker = Assert.Single(process.Threads, t => t.Functions.Any(f => f.Function.Function == "tick"));
+
+        long Calls(TracedThread thread, string name) => thread.Functions.Where(f => f.Function.File == fixture && f.Function.Function == name).Sum(f => f.Calls);
+        Assert.Equal(truth.RootElement.GetProperty("before").GetInt64(), Calls(main, "before"));
+        Assert.Equal(truth.RootElement.GetProperty("after").GetInt64(), Calls(main, "after"));
+        Assert.Equal(truth.RootElement.GetProperty("side").GetInt64(), Calls(worker, "tick"));
+        Assert.Equal(0, Calls(main, "tick"));
+        Assert.Equal(0, Calls(worker, "before") + Calls(worker, "after"));
+        var mainCalls = main.Edges.Where(e => e.Caller.Function == "main" && e.Caller.File == fixture).ToDictionary(e => e.Callee.Function, e => e.Calls);
+        Assert.Equal(truth.RootElement.GetProperty("after").GetInt64(), mainCalls["after"]);
+        Assert.Equal(truth.RootElement.GetProperty("before").GetInt64(), mainCalls["before"]);
+    }
+
     private static long LeafCalls(Sonde.Profiles.CallGraph.CallGraphData graph, string fixture) =>
         graph.Functions.Single(f => f.Function.File == fixture && f.Function.Function == "leaf").Calls;
 }

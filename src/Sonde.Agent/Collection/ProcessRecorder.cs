@@ -7,7 +7,8 @@ namespace Sonde.Agent.Collection;
 /// <summary>
 /// Keeps what one process's agent sends: its function and thread tables, and the latest snapshot of each thread
 /// (snapshots are cumulative, so a newer one replaces the older). Decodes the snapshots when asked for the result.
-/// One connection, one reader thread: no locking inside; <see cref="TraceCollector"/> guards the hand-over.
+/// One reader thread feeds it; a lock lets the result be taken while a process that outlived the command still
+/// reports.
 /// </summary>
 internal sealed class ProcessRecorder(AgentHello hello, bool isRoot, bool traced)
 {

@@ -43,8 +43,10 @@ def _sonde_report_unsupported(path, implementation):
 
 def _sonde_prepare():
     path = _sonde_os.environ.get("SONDE_AGENT_SOCKET")
-    if not path:
+    # Once per process, even if this file were found again under another spelling of its directory.
+    if not path or getattr(_sonde_sys, "_sonde_agent_loaded", False):
         return None
+    _sonde_sys._sonde_agent_loaded = True
     implementation = getattr(getattr(_sonde_sys, "implementation", None), "name", None)
     if implementation is None:
         import platform

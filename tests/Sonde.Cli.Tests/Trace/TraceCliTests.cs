@@ -120,6 +120,22 @@ public sealed partial class TraceCliTests : IDisposable
     }
 
     [Fact]
+    public void HostileFunctionNamesComeOutAsText()
+    {
+        var python = PythonInstalls.All.FirstOrDefault(p => p.Path is not null)?.Path ?? throw Skip("no CPython 3.8+ here");
+        var svg = _directory.File("hostile.svg");
+        var result = SondeCli.Run(_timeout, "trace", "-o", svg, "--", python, Repository.Fixture("hostile_names.py"), "0.3");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // The renamed function has the most own time, so the summary names it: escaped, never as a colour code.
+        Assert.Contains("<script>alert(\"x\")</script>&'\\x1b[31m;evil", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", result.StdErr, StringComparison.Ordinal);
+        var text = File.ReadAllText(svg);
+        Assert.DoesNotContain("<script>alert", text, StringComparison.Ordinal);
+        System.Xml.Linq.XDocument.Parse(text);
+    }
+
+    [Fact]
     public void PrintsLineTimingsLikeLineProfiler()
     {
         var python = PythonInstalls.All.FirstOrDefault(p => p.Path is not null)?.Path ?? throw Skip("no CPython 3.8+ here");

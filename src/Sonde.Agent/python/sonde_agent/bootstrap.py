@@ -14,7 +14,6 @@ import sys
 import time
 
 from . import calls
-from . import lines
 from . import wire
 
 
@@ -74,7 +73,11 @@ class Agent:
         self.options = options
         self.agent_dir = agent_dir.rstrip(os.sep) + os.sep
         self.calls = calls.for_this_python(options)
-        self.lines = lines.for_this_python(options, self.agent_dir) if options.line_patterns else None
+        self.lines = None
+        if options.line_patterns:
+            # Imported only when asked for: it brings fnmatch and re, a cost every traced process would pay.
+            from . import lines
+            self.lines = lines.for_this_python(options, self.agent_dir)
         self.threads = {}
         # next() on a count is one C call: threads starting at once still get distinct numbers.
         self.sequence = itertools.count()
