@@ -20,6 +20,7 @@ public static class SondeApp
             ConvertCommand.Create(terminal),
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
+            TraceCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

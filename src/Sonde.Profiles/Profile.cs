@@ -1,4 +1,5 @@
 using Sonde.Profiles.CallGraph;
+using Sonde.Profiles.Lines;
 
 namespace Sonde.Profiles;
 
@@ -35,6 +36,15 @@ public sealed class Profile
     /// for sampled profiles. Such a profile's samples are estimated from the graph (<see cref="CallGraphStacks"/>).
     /// </summary>
     public CallGraphData? CallGraph { get; set; }
+
+    /// <summary>
+    /// The exact call graph of each thread, by thread index, when the source kept threads apart (<c>sonde trace</c>);
+    /// <see cref="CallGraph"/> is then their sum. Empty when only the merged graph is known (cProfile files).
+    /// </summary>
+    public Dictionary<int, CallGraphData> ThreadCallGraphs { get; } = [];
+
+    /// <summary>Exact per-line timings of chosen functions (<c>sonde trace --lines</c>); null when none were taken.</summary>
+    public LineTimingData? LineTimings { get; set; }
 
     public int SampleCount => Ensured(_stackIds).Count;
 

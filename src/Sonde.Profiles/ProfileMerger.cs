@@ -1,4 +1,5 @@
 using Sonde.Profiles.CallGraph;
+using Sonde.Profiles.Lines;
 
 namespace Sonde.Profiles;
 
@@ -25,6 +26,7 @@ public static class ProfileMerger
         CopyMetadata(profiles, merged);
 
         var weights = new long[weightTypes.Length];
+        var keepThreadGraphs = profiles.All(p => p.CallGraph is not null && p.ThreadCallGraphs.Count > 0);
         foreach (var source in profiles)
         {
             var frameMap = new int[source.Frames.Count];
@@ -54,6 +56,20 @@ public static class ProfileMerger
                 var stack = source.StackIdOf(i);
                 merged.AddSample(stack < 0 ? stack : stackMap[stack], threadMap[source.ThreadIndexOf(i)], source.TimestampOf(i) + offsetNs, weights);
             }
+            if (keepThreadGraphs)
+            {
+                foreach (var (thread, graph) in source.ThreadCallGraphs)
+                {
+                    if (!merged.ThreadCallGraphs.TryGetValue(threadMap[thread], out var target)) merged.ThreadCallGraphs.Add(threadMap[thread], target = new CallGraphData());
+                    AddRenamed(target, graph, renameFrame);
+                }
+            }
+            if (source.LineTimings is { } lines)
+            {
+                merged.LineTimings ??= new LineTimingData();
+                foreach (var entry in lines.Entries)
+                    merged.LineTimings.Add(entry with { Function = Rename(entry.Function, renameFrame), ThreadIndex = entry.ThreadIndex < 0 ? -1 : threadMap[entry.ThreadIndex] });
+            }
         }
 
         if (profiles.All(p => p.CallGraph is not null)) merged.CallGraph = MergeCallGraphs(profiles, renameFrame);
@@ -63,15 +79,18 @@ public static class ProfileMerger
     private static CallGraphData MergeCallGraphs(IReadOnlyList<Profile> profiles, Func<Frame, Frame>? renameFrame)
     {
         var graph = new CallGraphData();
-        FunctionKey Rename(FunctionKey key) =>
-            renameFrame is null ? key : renameFrame(new Frame(key.Function, key.File, key.FirstLine, 0, key.Kind)).FunctionKey;
-        foreach (var profile in profiles)
-        {
-            foreach (var function in profile.CallGraph!.Functions) graph.Add(function with { Function = Rename(function.Function) });
-            foreach (var edge in profile.CallGraph.Edges) graph.Add(edge with { Caller = Rename(edge.Caller), Callee = Rename(edge.Callee) });
-        }
+        foreach (var profile in profiles) AddRenamed(graph, profile.CallGraph!, renameFrame);
         return graph;
     }
+
+    private static void AddRenamed(CallGraphData target, CallGraphData source, Func<Frame, Frame>? renameFrame)
+    {
+        foreach (var function in source.Functions) target.Add(function with { Function = Rename(function.Function, renameFrame) });
+        foreach (var edge in source.Edges) target.Add(edge with { Caller = Rename(edge.Caller, renameFrame), Callee = Rename(edge.Callee, renameFrame) });
+    }
+
+    private static FunctionKey Rename(FunctionKey key, Func<Frame, Frame>? renameFrame) =>
+        renameFrame is null ? key : renameFrame(new Frame(key.Function, key.File, key.FirstLine, 0, key.Kind)).FunctionKey;
 
     private static void CopyMetadata(IReadOnlyList<Profile> profiles, Profile merged)
     {

@@ -10,24 +10,28 @@ namespace Sonde.Formats.Pstats;
 /// </summary>
 internal sealed class FunctionKeyCache(CallGraphData graph)
 {
-    private readonly Dictionary<(string File, long Line, string Name), int> _byIdentity = new(IdentityComparer.Instance);
+    private readonly Dictionary<IdentityKey, int> _byIdentity = [];
 
     public int IndexOf(string file, long line, string name)
     {
-        if (_byIdentity.TryGetValue((file, line, name), out var index)) return index;
+        var key = new IdentityKey(file, line, name);
+        if (_byIdentity.TryGetValue(key, out var index)) return index;
         index = graph.IndexOf(PstatsKeys.ToFunctionKey(file, (int)line, name));
-        _byIdentity.Add((file, line, name), index);
+        _byIdentity.Add(key, index);
         return index;
     }
 
-    private sealed class IdentityComparer : IEqualityComparer<(string File, long Line, string Name)>
+    // A struct with its own equality, so the dictionary calls it directly rather than through a comparer.
+    private readonly struct IdentityKey(string file, long line, string name) : IEquatable<IdentityKey>
     {
-        public static readonly IdentityComparer Instance = new();
+        private readonly string _file = file;
+        private readonly long _line = line;
+        private readonly string _name = name;
 
-        public bool Equals((string File, long Line, string Name) x, (string File, long Line, string Name) y) =>
-            ReferenceEquals(x.File, y.File) && x.Line == y.Line && ReferenceEquals(x.Name, y.Name);
+        public bool Equals(IdentityKey other) => ReferenceEquals(_file, other._file) && _line == other._line && ReferenceEquals(_name, other._name);
 
-        public int GetHashCode((string File, long Line, string Name) key) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(key.File), key.Line, RuntimeHelpers.GetHashCode(key.Name));
+        public override bool Equals(object? obj) => obj is IdentityKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_file), _line, RuntimeHelpers.GetHashCode(_name));
     }
 }

@@ -55,30 +55,88 @@ internal sealed class MarshalReader
         return value;
     }
 
-    /// <summary>
-    /// Reads the next value; when it is a dict, hands each key and value to <paramref name="onEntry"/> as soon as
-    /// it is read instead of keeping them, so a large profile is converted without holding its whole marshal tree.
-    /// </summary>
-    /// <returns>True for a dict (then <paramref name="other"/> is null); otherwise false and the value read.</returns>
-    public bool TryReadDictEntries(Action<object?, object?> onEntry, out object? other)
+    // Step by step reading, for large files: a caller walks a known structure without the reader building it,
+    // and falls back on Read() wherever the data looks different. Each TryX consumes nothing when it says false.
+
+    /// <summary>Starts a dict: true when the next value is one. Its entries follow, until <see cref="TryEndDict"/>.</summary>
+    public bool TryStartDict()
     {
-        if (_position >= _end || (_data[_position] & ~MarshalCodes.FlagRef) != MarshalCodes.Dict)
-        {
-            other = Read();
-            return false;
-        }
-        // A reference back to this dict would see it empty: entries are not kept.
+        if (_position >= _end || (_data[_position] & ~MarshalCodes.FlagRef) != MarshalCodes.Dict) return false;
+        // A reference back to this dict would find it empty, since its entries are not kept.
         if ((ReadByte() & MarshalCodes.FlagRef) != 0) _refs.Add(new MarshalDict());
-        _depth++;
-        while (true)
-        {
-            var key = ReadAny();
-            if (ReferenceEquals(key, _nullMarker)) break;
-            onEntry(key, Read());
-        }
-        _depth--;
-        other = null;
         return true;
+    }
+
+    /// <summary>True, past it, when the next byte is the NULL that ends a dict.</summary>
+    public bool TryEndDict()
+    {
+        if (_position >= _end || _data[_position] != MarshalCodes.Null) return false;
+        _position++;
+        return true;
+    }
+
+    /// <summary>
+    /// Starts a tuple of exactly <paramref name="count"/> items when the next value is one that no later value
+    /// refers back to (those are read whole by <see cref="Read"/>); its items follow.
+    /// </summary>
+    public bool TryStartTuple(int count)
+    {
+        if (_position >= _end) return false;
+        var code = _data[_position];
+        if (code == MarshalCodes.SmallTuple && _end - _position >= 2 && _data[_position + 1] == count)
+        {
+            _position += 2;
+            return true;
+        }
+        if (code == MarshalCodes.Tuple && _end - _position >= 5 && BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan(_position + 1)) == count)
+        {
+            _position += 5;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reads an int or float, or a reference to one, without boxing it.</summary>
+    public bool TryReadNumber(out double real, out long integer, out bool isReal)
+    {
+        (real, integer, isReal) = (0, 0, false);
+        if (_position >= _end) return false;
+        var code = _data[_position];
+        var remember = (code & MarshalCodes.FlagRef) != 0;
+        switch ((byte)(code & ~MarshalCodes.FlagRef))
+        {
+            case MarshalCodes.Int:
+                _position++;
+                integer = ReadInt32();
+                if (remember) _refs.Add(Box(integer));
+                return true;
+            case MarshalCodes.Float:
+                _position++;
+                real = ReadBinaryFloat();
+                isReal = true;
+                if (remember) _refs.Add(real);
+                return true;
+            case MarshalCodes.Ref:
+                if (_end - _position < 5) return false;
+                var index = BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan(_position + 1, 4));
+                if (index < 0 || index >= _refs.Count) return false;
+                switch (_refs[index])
+                {
+                    case long l:
+                        integer = l;
+                        break;
+                    case double d:
+                        real = d;
+                        isReal = true;
+                        break;
+                    default:
+                        return false;
+                }
+                _position += 5;
+                return true;
+            default:
+                return false;
+        }
     }
 
     private object? ReadAny()

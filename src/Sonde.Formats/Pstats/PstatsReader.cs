@@ -33,11 +33,15 @@ public sealed class PstatsReader : IProfileReader
     public Profile Read(Stream input, string displayName)
     {
         var (data, length) = ReadAll(input);
+        var reader = new MarshalReader(data, length);
         var graph = new CallGraphData();
         var keys = new FunctionKeyCache(graph);
-        var entry = 0;
-        if (!new MarshalReader(data, length).TryReadDictEntries((key, value) => AddEntry(graph, keys, key, value, entry++), out var other))
-            throw new InvalidDataException($"expected a dict of functions, found {Describe(other)}");
+        if (!reader.TryStartDict()) throw new InvalidDataException($"expected a dict of functions, found {Describe(reader.Read())}");
+        for (var entry = 0; !reader.TryEndDict(); entry++)
+        {
+            var callee = ReadKey(reader, keys, entry, "function");
+            ReadStats(reader, graph, keys, callee, entry);
+        }
 
         var profile = new Profile(WeightType.WallTime, WeightType.Calls);
         profile.Metadata.Mode = ProfileMode.Tracing;
@@ -47,31 +51,82 @@ public sealed class PstatsReader : IProfileReader
         return profile;
     }
 
-    /// <summary>
-    /// Adds one function and its callers. A caller not seen yet is added with no numbers of its own, which its
-    /// entry adds later; a function listed twice is counted twice.
-    /// </summary>
-    private static void AddEntry(CallGraphData graph, FunctionKeyCache keys, object? key, object? value, int entry)
+    // The file is walked as the structure it should have, which builds no objects for tuples and numbers: a
+    // large profile has hundreds of thousands. Wherever the data differs (a shared tuple, a count where a tuple
+    // should be), the value is read whole and judged by the same rules.
+
+    /// <summary>The graph index of a <c>(file, line, function)</c> key.</summary>
+    private static int ReadKey(MarshalReader reader, FunctionKeyCache keys, int entry, string what)
     {
-        var callee = ParseKey(graph, keys, key, entry, "function");
-        if (value is not object?[] { Length: 5 } stats)
-            throw new InvalidDataException($"entry {entry} ({graph.Functions[callee].Function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
-        graph.AddTo(callee, Count(stats[1], entry, "nc"), Count(stats[0], entry, "cc"), Nanoseconds(stats[2], entry, "tt"), Nanoseconds(stats[3], entry, "ct"));
-        switch (stats[4])
+        if (reader.TryStartTuple(3)) return KeyIndex(keys, reader.Read(), reader.Read(), reader.Read(), entry, what);
+        var key = reader.Read();
+        if (key is object?[] { Length: 3 } tuple) return KeyIndex(keys, tuple[0], tuple[1], tuple[2], entry, what);
+        throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a {what}, found {Describe(key)}");
+    }
+
+    private static int KeyIndex(FunctionKeyCache keys, object? file, object? line, object? name, int entry, string what)
+    {
+        if (file is not string fileName || line is not long lineNumber || NameOf(name) is not { } functionName)
+            throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a {what}, found ({Describe(file)}, {Describe(line)}, {Describe(name)})");
+        if (lineNumber is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {lineNumber} out of range");
+        return keys.IndexOf(fileName, lineNumber, functionName);
+    }
+
+    /// <summary>
+    /// A function's <c>(cc, nc, tt, ct, callers)</c>. A caller not seen yet is added with no numbers of its
+    /// own, which its entry adds later; a function listed twice is counted twice.
+    /// </summary>
+    private static void ReadStats(MarshalReader reader, CallGraphData graph, FunctionKeyCache keys, int callee, int entry)
+    {
+        if (!reader.TryStartTuple(5))
         {
-            case MarshalDict callers:
-                foreach (var (callerKey, edgeValue) in callers.Items) AddEdge(graph, keys, callee, callerKey, edgeValue, entry);
-                break;
-            case null:
-                break;
-            case var other:
-                throw new InvalidDataException($"entry {entry}: expected a dict of callers, found {Describe(other)}");
+            var value = reader.Read();
+            if (value is not object?[] { Length: 5 } stats)
+                throw new InvalidDataException($"entry {entry} ({graph.Functions[callee].Function.PstatsLabel}): expected (cc, nc, tt, ct, callers), found {Describe(value)}");
+            graph.AddTo(callee, Count(stats[1], entry, "nc"), Count(stats[0], entry, "cc"), Nanoseconds(stats[2], entry, "tt"), Nanoseconds(stats[3], entry, "ct"));
+            AddCallers(graph, keys, callee, stats[4], entry);
+            return;
+        }
+        var primitive = ReadCount(reader, entry, "cc");
+        var calls = ReadCount(reader, entry, "nc");
+        var own = ReadNanoseconds(reader, entry, "tt");
+        graph.AddTo(callee, calls, primitive, own, ReadNanoseconds(reader, entry, "ct"));
+        if (!reader.TryStartDict())
+        {
+            AddCallers(graph, keys, callee, reader.Read(), entry);
+            return;
+        }
+        while (!reader.TryEndDict())
+        {
+            var caller = ReadKey(reader, keys, entry, "caller");
+            if (reader.TryStartTuple(4))
+                graph.AddEdge(caller, callee, ReadCount(reader, entry, "caller nc"), ReadCount(reader, entry, "caller cc"),
+                    ReadNanoseconds(reader, entry, "caller tt"), ReadNanoseconds(reader, entry, "caller ct"));
+            else AddEdge(graph, caller, callee, reader.Read(), entry);
         }
     }
 
-    private static void AddEdge(CallGraphData graph, FunctionKeyCache keys, int callee, object? callerKey, object? value, int entry)
+    private static void AddCallers(CallGraphData graph, FunctionKeyCache keys, int callee, object? callers, int entry)
     {
-        var caller = ParseKey(graph, keys, callerKey, entry, "caller");
+        switch (callers)
+        {
+            case MarshalDict dict:
+                foreach (var (key, value) in dict.Items)
+                {
+                    if (key is not object?[] { Length: 3 } tuple)
+                        throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a caller, found {Describe(key)}");
+                    AddEdge(graph, KeyIndex(keys, tuple[0], tuple[1], tuple[2], entry, "caller"), callee, value, entry);
+                }
+                break;
+            case null:
+                break;
+            default:
+                throw new InvalidDataException($"entry {entry}: expected a dict of callers, found {Describe(callers)}");
+        }
+    }
+
+    private static void AddEdge(CallGraphData graph, int caller, int callee, object? value, int entry)
+    {
         switch (value)
         {
             case object?[] { Length: 4 } numbers:
@@ -89,14 +144,17 @@ public sealed class PstatsReader : IProfileReader
         }
     }
 
-    /// <summary>The graph index of a <c>(file, line, function)</c> key.</summary>
-    private static int ParseKey(CallGraphData graph, FunctionKeyCache keys, object? key, int entry, string what)
+    private static long ReadCount(MarshalReader reader, int entry, string field)
     {
-        if (key is not object?[] { Length: 3 } tuple || tuple[0] is not string file || tuple[1] is not long line || NameOf(tuple[2]) is not { } name)
-            throw new InvalidDataException($"entry {entry}: expected a (file, line, function) key for a {what}, found {Describe(key)}");
-        if (line is < 0 or > int.MaxValue) throw new InvalidDataException($"entry {entry}: line number {line} out of range");
-        return keys.IndexOf(file, line, name);
+        if (!reader.TryReadNumber(out _, out var integer, out var isReal)) return Count(reader.Read(), entry, field);
+        if (isReal || integer < 0) throw new InvalidDataException($"entry {entry}: {field} should be a count, found {(isReal ? "a float" : integer)}");
+        return integer;
     }
+
+    private static long ReadNanoseconds(MarshalReader reader, int entry, string field) =>
+        reader.TryReadNumber(out var real, out var integer, out var isReal)
+            ? Nanoseconds(isReal ? real : integer, entry, field)
+            : Nanoseconds(reader.Read(), entry, field);
 
     /// <summary>A function's name: a string, or the code object the <c>profile</c> module sometimes puts there.</summary>
     private static string? NameOf(object? value) => value switch
@@ -113,16 +171,17 @@ public sealed class PstatsReader : IProfileReader
         _ => throw new InvalidDataException($"entry {entry}: {field} should be a count, found {Describe(value)}"),
     };
 
-    /// <summary>Seconds to nanoseconds. A negative time (a clock step) counts as zero.</summary>
-    private static long Nanoseconds(object? value, int entry, string field)
+    private static long Nanoseconds(object? value, int entry, string field) => Nanoseconds(value switch
     {
-        var seconds = value switch
-        {
-            double d => d,
-            long l => l,
-            bool b => b ? 1 : 0,
-            _ => throw new InvalidDataException($"entry {entry}: {field} should be a time in seconds, found {Describe(value)}"),
-        };
+        double d => d,
+        long l => l,
+        bool b => b ? 1 : 0,
+        _ => throw new InvalidDataException($"entry {entry}: {field} should be a time in seconds, found {Describe(value)}"),
+    }, entry, field);
+
+    /// <summary>Seconds to nanoseconds. A negative time (a clock step) counts as zero.</summary>
+    private static long Nanoseconds(double seconds, int entry, string field)
+    {
         if (double.IsNaN(seconds) || seconds > MaxSeconds) throw new InvalidDataException($"entry {entry}: {field} = {seconds} seconds is not a plausible time");
         return seconds <= 0 ? 0 : (long)Math.Round(seconds * 1e9);
     }

@@ -15,7 +15,7 @@ public sealed class CallGraphData
     private readonly List<(int Caller, int Callee)> _edgeEnds = [];
     private readonly List<(long Calls, long PrimitiveCalls, long OwnNs, long TotalNs)> _edgeNumbers = [];
     private List<CallEdge>? _edges;
-    private readonly Dictionary<long, int> _edgeIndex = new(EdgeKeyComparer.Instance);
+    private readonly Dictionary<EdgeKey, int> _edgeIndex = [];
     private List<int>[]? _callersOf;
 
     public IReadOnlyList<FunctionCallStats> Functions => _functions;
@@ -73,7 +73,7 @@ public sealed class CallGraphData
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)caller, (uint)_functions.Count, nameof(caller));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)callee, (uint)_functions.Count, nameof(callee));
-        var key = ((long)caller << 32) | (uint)callee;
+        var key = new EdgeKey(caller, callee);
         if (_edgeIndex.TryGetValue(key, out var index))
         {
             var sum = _edgeNumbers[index];
@@ -131,15 +131,17 @@ public sealed class CallGraphData
     }
 
     /// <summary>
-    /// Hashes an edge's (caller &lt;&lt; 32 | callee) key. long's own hash is caller ^ callee, which collides all
-    /// the time: a reader numbers a function's callers right after it, so caller and callee differ in a few bits.
+    /// An edge's ends, hashed so that neighbouring indexes spread out: a reader numbers a function's callers
+    /// right after it, and a plain combination of two close numbers collides all the time.
     /// </summary>
-    private sealed class EdgeKeyComparer : IEqualityComparer<long>
+    private readonly struct EdgeKey(int caller, int callee) : IEquatable<EdgeKey>
     {
-        public static readonly EdgeKeyComparer Instance = new();
+        private readonly long _ends = ((long)caller << 32) | (uint)callee;
 
-        public bool Equals(long x, long y) => x == y;
+        public bool Equals(EdgeKey other) => _ends == other._ends;
 
-        public int GetHashCode(long key) => (int)((ulong)(key * -7046029254386353131L) >> 32);
+        public override bool Equals(object? obj) => obj is EdgeKey other && Equals(other);
+
+        public override int GetHashCode() => (int)((ulong)(_ends * -7046029254386353131L) >> 32);
     }
 }

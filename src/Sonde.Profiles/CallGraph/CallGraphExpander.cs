@@ -29,13 +29,17 @@ internal sealed class CallGraphExpander
     private readonly long[] _inCallsSum;
 
     private readonly int[] _path = new int[MaxDepth];
-    private readonly int[] _stackFrames = new int[MaxDepth];
+    private readonly int[] _stackFrames;
+    private readonly int[] _rootFrames;
     private readonly bool[] _onPath;
     private readonly long _minShare;
     private long _work;
 
-    public CallGraphExpander(Profile profile, CallGraphData graph, int threadIndex, int wallIndex, int callsIndex)
+    public CallGraphExpander(Profile profile, CallGraphData graph, int threadIndex, int wallIndex, int callsIndex, int[] rootFrames)
     {
+        _rootFrames = rootFrames;
+        _stackFrames = new int[rootFrames.Length + MaxDepth];
+        rootFrames.CopyTo(_stackFrames, 0);
         _profile = profile;
         _threadIndex = threadIndex;
         _wallIndex = wallIndex;
@@ -191,8 +195,9 @@ internal sealed class CallGraphExpander
     private void Emit(int depth, long time, long calls)
     {
         if (time == 0 && calls == 0) return;
-        for (var i = 0; i < depth; i++) _stackFrames[i] = _frameIds[_path[depth - 1 - i]];
-        var stack = _profile.Stacks.Intern(_stackFrames.AsSpan(0, depth));
+        var roots = _rootFrames.Length;
+        for (var i = 0; i < depth; i++) _stackFrames[roots + i] = _frameIds[_path[depth - 1 - i]];
+        var stack = _profile.Stacks.Intern(_stackFrames.AsSpan(0, roots + depth));
         _weights[_wallIndex] = time;
         if (_callsIndex >= 0) _weights[_callsIndex] = calls;
         _profile.AddSample(stack, _threadIndex, 0, _weights);

@@ -18,13 +18,18 @@ public static class CallGraphStacks
     /// <summary>The metadata property that marks a profile whose stacks were estimated from its call graph.</summary>
     public const string EstimatedProperty = "stacks.estimated";
 
-    /// <summary>Adds the estimated stacks as samples on one thread, weighted by <c>wall</c> time and <c>calls</c>.</summary>
-    /// <exception cref="ArgumentException">The profile has no <c>wall</c> weight to carry the time.</exception>
-    public static void AddSamples(Profile profile, CallGraphData graph, int threadIndex)
+    /// <summary>
+    /// Adds the estimated stacks as samples on one thread, weighted by time (the <c>wall</c> weight, else <c>cpu</c>)
+    /// and <c>calls</c>. Each stack starts with <paramref name="rootFrames"/>, such as a process's pseudo-frame.
+    /// </summary>
+    /// <exception cref="ArgumentException">The profile has no <c>wall</c> or <c>cpu</c> weight to carry the time.</exception>
+    public static void AddSamples(Profile profile, CallGraphData graph, int threadIndex, IReadOnlyList<Frame>? rootFrames = null)
     {
-        var wall = profile.WeightIndex(WeightType.WallTime.Name);
-        if (wall < 0) throw new ArgumentException("The profile needs a wall weight to hold call-graph time.", nameof(profile));
-        new CallGraphExpander(profile, graph, threadIndex, wall, profile.WeightIndex(WeightType.Calls.Name)).Run();
+        var time = profile.WeightIndex(WeightType.WallTime.Name);
+        if (time < 0) time = profile.WeightIndex(WeightType.CpuTime.Name);
+        if (time < 0) throw new ArgumentException("The profile needs a wall or cpu weight to hold call-graph time.", nameof(profile));
+        var roots = (rootFrames ?? []).Select(profile.Frames.Intern).ToArray();
+        new CallGraphExpander(profile, graph, threadIndex, time, profile.WeightIndex(WeightType.Calls.Name), roots).Run();
         profile.Metadata.Properties[EstimatedProperty] = "from the call graph";
     }
 

@@ -143,4 +143,19 @@ public sealed class CallGraphStacksTests
 
         Assert.Equal(300_000_000, profile.TotalWeight(0));
     }
+
+    [Fact]
+    public void Root_frames_start_every_stack_and_cpu_time_carries_the_weight()
+    {
+        var graph = SampleGraph();
+        var profile = new Profile(WeightType.CpuTime, WeightType.Calls) { CallGraph = graph };
+        var process = Frame.Pseudo("process 42 (python3 app.py)", FrameKind.Process);
+        CallGraphStacks.AddSamples(profile, graph, profile.ThreadIndex(42, 1, "MainThread"), [process]);
+
+        for (var i = 0; i < profile.SampleCount; i++)
+            Assert.Equal(process, profile.Frames[profile.Stacks.FramesOf(profile.StackIdOf(i))[0]]);
+        Assert.Equal(graph.TotalOwnNs, profile.TotalWeight(0));
+        var ownTime = FunctionTable.Build(profile, 0).ToDictionary(f => f.Function, f => f.Own);
+        Assert.Equal(graph.Functions.Single(f => f.Function == Leaf).OwnNs, ownTime[Leaf]);
+    }
 }

@@ -1,0 +1,22 @@
+namespace Sonde.Agent;
+
+/// <summary>What the agent is asked to collect in every process of a trace.</summary>
+public sealed record AgentOptions
+{
+    public TraceClock Clock { get; init; } = TraceClock.Wall;
+
+    /// <summary>Count calls to built-in (C) functions too, as cProfile does by default.</summary>
+    public bool Builtins { get; init; } = true;
+
+    /// <summary>
+    /// Count calls at all. Off (<c>--lines-only</c>), only the chosen functions' lines are timed, and code outside
+    /// them runs with the least overhead, as under line_profiler.
+    /// </summary>
+    public bool Calls { get; init; } = true;
+
+    /// <summary>Functions whose lines are timed.</summary>
+    public IReadOnlyList<LinePattern> LinePatterns { get; init; } = [];
+
+    /// <summary>How often the agent sends what it has so far, which is what a SIGKILL leaves.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+}

@@ -1,0 +1,14 @@
+namespace Sonde.Agent.Protocol;
+
+/// <summary>The kinds of frame the agent sends; docs/trace.md describes each payload.</summary>
+internal enum AgentMessageKind : byte
+{
+    Hello = 1,
+    Function = 2,
+    Thread = 3,
+    Stats = 4,
+    LineFunction = 5,
+    Lines = 6,
+    Bye = 7,
+    Error = 8,
+}
