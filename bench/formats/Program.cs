@@ -6,6 +6,12 @@ using Sonde.Profiles;
 // (240,000 samples) over 5,000 stacks 20 to 60 frames deep that share prefixes as real call trees do. A thread
 // keeps its stack for 97% of samples, as a program stays in a function for a while. Lines are kept.
 // Usage: dotnet run -c Release --project bench/formats [RUNS]
+//        dotnet run -c Release --project bench/formats flamegraph-1m [RUNS]   (issue #3's flame graph target)
+if (args.Length > 0 && args[0] == "flamegraph-1m")
+{
+    FlameGraphMillion(args.Length > 1 ? int.Parse(args[1]) : 5);
+    return;
+}
 var runs = args.Length > 0 ? int.Parse(args[0]) : 5;
 var profile = Synthetic(new Random(42));
 var directory = Directory.CreateTempSubdirectory("sonde-formats-bench-");
@@ -36,6 +42,35 @@ foreach (var name in FormatRegistry.Names)
     Console.WriteLine(line);
 }
 directory.Delete(recursive: true);
+
+// 1,000,000 samples spread over 100,000 distinct stacks 10 to 40 frames deep, written as an SVG flame graph.
+static void FlameGraphMillion(int runs)
+{
+    var random = new Random(7);
+    var profile = new Profile(WeightType.Samples);
+    var thread = profile.ThreadIndex(1, 1, "MainThread");
+    var functions = Enumerable.Range(0, 2000).Select(i => new Frame($"function_{i}", $"/app/module_{i % 50}.py", i)).ToArray();
+    var stacks = new int[100_000];
+    for (var s = 0; s < stacks.Length; s++)
+    {
+        var depth = random.Next(10, 41);
+        stacks[s] = profile.InternStack(Enumerable.Range(0, depth).Select(d => functions[(s * 31 + d * 17 + random.Next(3)) % functions.Length]));
+    }
+    for (var i = 0; i < 1_000_000; i++) profile.AddSample(stacks[i < stacks.Length ? i : random.Next(stacks.Length)], thread, i);
+    var writer = FormatRegistry.ForName("flamegraph");
+    var times = new List<double>();
+    long bytes = 0;
+    for (var run = 0; run < runs; run++)
+    {
+        using var stream = new MemoryStream();
+        var watch = Stopwatch.StartNew();
+        writer.Write(profile, stream, WriteOptions.Default);
+        times.Add(watch.Elapsed.TotalMilliseconds);
+        bytes = stream.Length;
+    }
+    Console.WriteLine($"flamegraph: {profile.SampleCount:N0} samples, {stacks.Length:N0} distinct stacks ({profile.Stacks.Count:N0} stack nodes): " +
+                      $"median {Median(times):F0} ms over {runs} runs (min {times.Min():F0}, max {times.Max():F0}), {bytes / 1024} KiB");
+}
 
 static double Median(List<double> values)
 {

@@ -16,7 +16,7 @@ public sealed class ProfileRecorder : ISampleSink
     public ProfileRecorder(int processId)
     {
         _names = new ThreadNames(processId);
-        Profile = new Profile(WeightType.Samples, WeightType.WallTime);
+        Profile = new Profile(WeightType.Samples, WeightType.WallTime, WeightType.CpuTime);
     }
 
     /// <summary>The profile being built. Read it only under <see cref="Lock"/> while sampling goes on.</summary>
@@ -34,7 +34,7 @@ public sealed class ProfileRecorder : ISampleSink
             var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count));
             var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
             var thread = Profile.ThreadIndex(sample.ProcessId, tid, sample.ThreadName ?? _names.NameOf(sample.NativeThreadId));
-            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs]);
+            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs]);
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 {
     private readonly List<RemoteThread> _threads = [];
     private readonly List<RemoteFrame> _frames = [];
+    private readonly Dictionary<int, long> _lastCpuNs = [];
     private readonly PythonThreadNames _names = new(interpreter);
 
     public SamplerProgress Progress { get; } = new();
@@ -19,6 +20,16 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
     public SamplerStopReason Run(CancellationToken cancellation, Func<bool>? targetAlive = null)
     {
         NativeClock.UseTightTimerSlack();
+        // Name the threads there already are before the clock starts, so the one-off cost of the first lookup
+        // (a scan of sys.modules, and compiling the object readers) doesn't delay the first ticks.
+        try
+        {
+            if (interpreter.TryReadThreads(_threads)) _names.Observe(_threads);
+        }
+        catch (TargetExitedException)
+        {
+            return SamplerStopReason.TargetExited;
+        }
         using var stats = new ThreadStatReader(interpreter.ProcessId);
         var interval = (long)(1_000_000_000 / options.RateHz);
         var random = new Random();
@@ -62,6 +73,18 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
         }
     }
 
+    /// <summary>
+    /// The CPU time the thread used since it was last sampled, which the sample's stack is charged with: unlike a
+    /// sample count, it doesn't grow while the thread waits for a CPU on a busy machine.
+    /// </summary>
+    private long CpuSinceLastSample(ThreadStatReader stats, int tid)
+    {
+        if (!stats.TryReadCpuNs(tid, out var cpu)) return 0;
+        var delta = _lastCpuNs.TryGetValue(tid, out var last) && cpu >= last ? cpu - last : 0;
+        _lastCpuNs[tid] = cpu;
+        return delta;
+    }
+
     private void SampleOnce(ThreadStatReader stats, long timestampNs, long intervalNs)
     {
         if (!interpreter.TryReadThreads(_threads))
@@ -92,7 +115,8 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 
             Progress.Sample();
             sink.OnSample(new ThreadSample(interpreter.ProcessId, thread.NativeThreadId, thread.ThreadIdent, active,
-                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, _frames, _names.NameOf(thread)));
+                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, CpuSinceLastSample(stats, thread.NativeThreadId),
+                _frames, _names.NameOf(thread)));
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class LifecycleTests
     {
         var py = PythonInstalls.Require(python);
         using var temp = new TempDirectory();
-        using var target = PythonProcess.Start(py.Path!, Repository.Fixture("idle_thread.py"), ["1.5"]);
+        using var target = PythonProcess.Start(py.Path!, Repository.Fixture("idle_thread.py"), ["4"]);
         var folded = temp.File("attach.folded");
         var result = SondeCli.Run("record", "-p", target.Pid.ToString(), "-d", "60", "-o", folded);
 

@@ -191,17 +191,15 @@ public sealed class FlameGraphWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_million_samples_over_100k_stacks_write_quickly()
+    public void A_million_samples_over_100k_stacks_make_a_small_valid_svg()
     {
+        // How fast this is belongs to bench/formats (docs/benchmarks.md), not to a timed test.
         var profile = LargeProfile(stacks: 100_000, samples: 1_000_000);
 
-        var clock = Stopwatch.StartNew();
         using var stream = new MemoryStream();
         _writer.Write(profile, stream, WriteOptions.Default);
-        clock.Stop();
 
-        output.WriteLine($"{clock.ElapsedMilliseconds} ms, {stream.Length / 1024} KiB");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"{stream.Length / 1024} KiB");
         Assert.True(stream.Length < 16 << 20, $"{stream.Length} bytes");
         stream.Position = 0;
         Assert.NotNull(XDocument.Load(stream));
