@@ -5,10 +5,11 @@ lines, and `sonde trace --lines`, which also counts every call).
 
     bench/trace_overhead.py [--rounds 7] [--pythons debian-3.11,3.12,3.13] [--workloads cpu,calls,threads] [--no-lines]
 
-Each workload times its own work (interpreter start-up and profiler set-up excluded) and prints it. Every round
-runs, back to back, plain Python, then each profiler, then plain Python again; a profiler's slowdown is the median
-over rounds of its time divided by the same round's first plain time, and "vs cProfile" the median over rounds of
-its time divided by cProfile's in that round. The second plain run gives the noise floor. yappi and line_profiler
+Each workload times its own work, wall clock and process CPU time (interpreter start-up and profiler set-up
+excluded), and prints both. Every round runs, back to back, plain Python, then each profiler, then plain Python
+again; a profiler's slowdown is the median over rounds of its time divided by the same round's first plain time,
+and "vs reference" the median over rounds of its time divided by cProfile's (function mode) or kernprof's
+(line mode) in that round. CPU time is the steadier figure on a busy machine. The second plain run gives the noise floor. yappi and line_profiler
 come from Debian (python3-yappi, python3-line-profiler), so they run on Debian's /usr/bin/python3.11 only.
 """
 import argparse
@@ -24,7 +25,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 WORKLOADS = os.path.join(BENCH, "workloads")
 SONDE_DLL = os.path.join(ROOT, ".build", "cli", "sonde.dll")
-ELAPSED = re.compile(r"^elapsed ([\d.]+)$", re.M)
+ELAPSED = re.compile(r"^elapsed ([\d.]+) ([\d.]+)$", re.M)
 
 # Sizes that take 0.5-1 s unprofiled on the reference VM.
 WORKLOAD_FILES = {"cpu": ("trace_cpu.py", 1), "calls": ("trace_calls.py", 4), "threads": ("trace_threads.py", 6)}
@@ -48,11 +49,12 @@ def has_module(interpreter, module):
 
 
 def elapsed(command):
+    """The workload's own (wall, CPU) seconds for its work."""
     run = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     found = ELAPSED.findall(run.stdout)
     if run.returncode != 0 or not found:
         sys.exit(f"bench: {' '.join(command)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
-    return float(found[-1])
+    return float(found[-1][0]), float(found[-1][1])
 
 
 def configurations(interpreter, script, size, scratch, lines):
@@ -87,14 +89,20 @@ def measure(label, workload, rounds, lines):
             for name, command in configs:
                 times[name].append(elapsed(command))
             times["plain again"].append(elapsed(plain))
-    base = times["plain"]
     reference = "kernprof -l" if lines else "cProfile"
     rows = []
-    for name in ["plain again"] + [name for name, _ in configs]:
-        slowdown = statistics.median(t / b for t, b in zip(times[name], base))
-        versus = statistics.median(t / r for t, r in zip(times[name], times[reference])) if reference in times and name != "plain again" else None
-        rows.append((label, "lines" if lines else workload, name, statistics.median(times[name]), slowdown, versus))
-    return statistics.median(base), rows
+    for name in ["plain"] + ["plain again"] + [name for name, _ in configs]:
+        row = [label, "lines" if lines else workload, name]
+        for clock in (0, 1):
+            series = [t[clock] for t in times[name]]
+            base = [t[clock] for t in times["plain"]]
+            slowdown = statistics.median(t / b for t, b in zip(series, base))
+            versus = None
+            if reference in times and name not in ("plain", "plain again"):
+                versus = statistics.median(t / r[clock] for t, r in zip(series, times[reference]))
+            row += [statistics.median(series), slowdown, versus]
+        rows.append(row)
+    return rows
 
 
 def main():
@@ -106,16 +114,16 @@ def main():
     args = parser.parse_args()
     subprocess.run([os.path.join(ROOT, "sonde"), "--help"], stdout=subprocess.DEVNULL, check=True)
 
-    print(f"| Python | workload | profiler | median time (s) | slowdown vs plain | vs reference |")
-    print(f"|---|---|---|---:|---:|---:|")
+    print("| Python | workload | profiler | wall (s) | wall vs plain | wall vs reference | CPU (s) | CPU vs plain | CPU vs reference |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for label in args.pythons.split(","):
         jobs = [(w, False) for w in args.workloads.split(",")] + ([] if args.no_lines else [("lines", True)])
         for workload, lines in jobs:
-            base, rows = measure(label, workload, args.rounds, lines)
-            print(f"| {label} | {'lines' if lines else workload} | plain | {base:.3f} | 1.00 | |")
-            for python_label, name_workload, name, median_time, slowdown, versus in rows:
-                shown = f"{versus:.2f}" if versus is not None else ""
-                print(f"| {python_label} | {name_workload} | {name} | {median_time:.3f} | {slowdown:.2f} | {shown} |", flush=True)
+            for row in measure(label, workload, args.rounds, lines):
+                cells = row[:3]
+                for value, slowdown, versus in (row[3:6], row[6:9]):
+                    cells += [f"{value:.3f}", f"{slowdown:.2f}", f"{versus:.2f}" if versus is not None else ""]
+                print("| " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """For line timing: two functions to time line by line (`hot`, a tight loop with branches, and `caller`, whose
 lines call other functions), and untimed work around them. Under kernprof the two carry @profile; for Sonde
-they are chosen with --lines trace_lines:hot --lines trace_lines:caller. Prints `elapsed SECONDS`."""
+they are chosen with --lines trace_lines:hot --lines trace_lines:caller. Prints `elapsed WALL CPU` (seconds)."""
 import builtins
 import sys
 import time
@@ -38,12 +38,12 @@ def untimed(n):
 
 
 def main(size):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(size):
         hot(400_000)
         caller(200_000)
         untimed(300_000)
-    print("elapsed %.6f" % (time.perf_counter() - start))
+    print("elapsed %.6f %.6f" % (time.perf_counter() - start, time.process_time() - cpu))
 
 
 if __name__ == "__main__":

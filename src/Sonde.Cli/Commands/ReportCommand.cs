@@ -6,6 +6,7 @@ using Sonde.Cli.Reports;
 using Sonde.Formats;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
+using Sonde.Profiles.Lines;
 
 namespace Sonde.Cli.Commands;
 
@@ -99,7 +100,9 @@ internal static class ReportCommand
         // Whatever can fail does so before the first line is printed, so an error is all the output there is.
         if (callers is not null) CallersReport.Matches(model, callers, sort, limit, "--callers");
         if (callees is not null) CallersReport.Matches(model, callees, sort, limit, "--callees");
-        if (options.Lines) LinesReport.RequireLines(model);
+        // A trace with --lines timed its chosen functions' lines exactly: those tables stand in for sampled lines.
+        var exactLines = options.Lines ? ExactLines(profile, filter) : null;
+        if (options.Lines && exactLines is null) LinesReport.RequireLines(model);
         ReportHeader.Write(terminal, model);
         var views = 0;
         void Separate()
@@ -124,9 +127,19 @@ internal static class ReportCommand
         if (options.Lines)
         {
             Separate();
-            LinesReport.Write(terminal, model, rows);
+            if (exactLines is not null) LineTimingTable.Write(terminal, exactLines);
+            else LinesReport.Write(terminal, model, rows);
         }
         if (views == 0) TableReport.Write(terminal, model, rows);
+    }
+
+    private static LineTimingData? ExactLines(Profile profile, Regex? filter)
+    {
+        if (profile.LineTimings is not { Entries.Count: > 0 } timings) return null;
+        var chosen = new LineTimingData();
+        foreach (var entry in timings.Entries)
+            if (filter is null || filter.IsMatch(entry.Function.PstatsLabel)) chosen.Add(entry);
+        return chosen;
     }
 
     private static ReportSort ParseSort(string text) => text.ToLowerInvariant() switch

@@ -17,7 +17,7 @@ namespace Sonde.Cli.Commands;
 /// </summary>
 internal static class TraceCommand
 {
-    public const string DefaultOutput = "profile.prof";
+    public const string DefaultOutput = "profile.sonde";
 
     /// <summary>How long children that outlive the command get to send their last report.</summary>
     private static readonly TimeSpan _childGrace = TimeSpan.FromSeconds(2);
@@ -26,11 +26,12 @@ internal static class TraceCommand
     {
         var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
         var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
-        var clock = new Option<string>("--clock") { Description = "Time with the wall clock or each thread's CPU time: wall or cpu", DefaultValueFactory = _ => "wall" };
+        var clock = new Option<string>("--clock") { Description = "Time with the wall clock or each thread's CPU time", DefaultValueFactory = _ => "wall", HelpName = "wall|cpu" };
         var noBuiltins = new Option<bool>("--no-builtins") { Description = "Don't count calls to built-in (C) functions" };
         var lines = new Option<string[]>("--lines")
         {
             Description = "Time every line of the functions MODULE:FUNC names (globs allowed; repeatable)",
+            HelpName = "MODULE:FUNC",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
@@ -121,17 +122,12 @@ internal static class TraceCommand
     }
 
     /// <summary>
-    /// SIGTERM or SIGHUP meant for Sonde goes on to the command. Ctrl-C already reached it through the terminal's
-    /// process group; if it still runs after a moment, the signal was sent to Sonde alone, so pass it on.
+    /// SIGTERM or SIGHUP meant for Sonde goes on to the command. SIGINT does not: Ctrl-C reaches the command
+    /// through the terminal's process group, as it would without Sonde, and a program that handles it and goes
+    /// on must not get a second one; Sonde just waits for the command to end.
     /// </summary>
     private static void ForwardSignal(TraceSession session, PosixSignal signal)
     {
-        if (signal != PosixSignal.SIGINT)
-        {
-            session.Signal(signal);
-            return;
-        }
-        for (var waited = 0; waited < 2000 && !session.HasExited; waited += 50) Thread.Sleep(50);
-        session.Signal(PosixSignal.SIGINT);
+        if (signal != PosixSignal.SIGINT) session.Signal(signal);
     }
 }

@@ -8,6 +8,10 @@ internal enum NativeBlockType : byte
     Stacks = 3,
     Threads = 4,
     Samples = 5,
+    /// <summary>An exact call graph, of one thread or of the whole profile (format 1.1).</summary>
+    CallGraph = 6,
+    /// <summary>Exact line timings of chosen functions (format 1.1).</summary>
+    LineTimings = 7,
     /// <summary>Written last by a writer that finished: a file without it was interrupted.</summary>
     End = 0x7F,
 }

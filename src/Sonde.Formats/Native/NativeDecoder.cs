@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles;
+using Sonde.Profiles.CallGraph;
+using Sonde.Profiles.Lines;
 
 namespace Sonde.Formats.Native;
 
@@ -56,6 +58,8 @@ internal sealed class NativeDecoder(Stream input)
             case NativeBlockType.Threads: DecodeThreads(ref reader); break;
             case NativeBlockType.Samples: DecodeSamples(ref reader); break;
             case NativeBlockType.End: CheckSampleCount(ref reader); break;
+            case NativeBlockType.CallGraph: DecodeCallGraph(ref reader); break;
+            case NativeBlockType.LineTimings: DecodeLineTimings(ref reader); break;
             // A newer minor version may add block types; they are skipped, their checksum already checked.
             default: return;
         }
@@ -126,6 +130,67 @@ internal sealed class NativeDecoder(Stream input)
             if (frame >= (ulong)_frames.Count) throw new InvalidDataException($"stack {id} names frame {frame}, but only {_frames.Count} are defined");
             _stacks.Add(stacks.Intern(parent < 0 ? StackTable.Root : _stacks[(int)parent], _frames[(int)frame]));
         }
+    }
+
+    /// <summary>A thread's graph joins <see cref="Profile.ThreadCallGraphs"/> and is added into the whole graph.</summary>
+    private void DecodeCallGraph(ref ByteReader reader)
+    {
+        var profile = _profile!;
+        var thread = reader.ReadInt(max: _threads.Count);
+        var keys = new FunctionKey[reader.ReadCount(minBytesEach: 8)];
+        var graph = new CallGraphData();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ReadFunctionKey(ref reader);
+            graph.Add(new FunctionCallStats(keys[i], reader.ReadSigned(), reader.ReadSigned(), reader.ReadSigned(), reader.ReadSigned()));
+        }
+        var edges = reader.ReadCount(minBytesEach: 6);
+        for (var i = 0; i < edges; i++)
+        {
+            var caller = reader.ReadInt(max: keys.Length - 1);
+            var callee = reader.ReadInt(max: keys.Length - 1);
+            graph.Add(new CallEdge(keys[caller], keys[callee], reader.ReadSigned(), reader.ReadSigned(), reader.ReadSigned(), reader.ReadSigned()));
+        }
+        profile.CallGraph ??= new CallGraphData();
+        AddInto(profile.CallGraph, graph);
+        if (thread == 0) return;
+        var modelThread = _threads[thread - 1];
+        if (profile.ThreadCallGraphs.TryGetValue(modelThread, out var existing)) AddInto(existing, graph);
+        else profile.ThreadCallGraphs.Add(modelThread, graph);
+    }
+
+    private static void AddInto(CallGraphData target, CallGraphData source)
+    {
+        foreach (var function in source.Functions) target.Add(function);
+        foreach (var edge in source.Edges) target.Add(edge);
+    }
+
+    private void DecodeLineTimings(ref ByteReader reader)
+    {
+        var profile = _profile!;
+        var count = reader.ReadCount(minBytesEach: 7);
+        for (var i = 0; i < count; i++)
+        {
+            var thread = reader.ReadSigned();
+            if (thread < -1 || thread >= _threads.Count) throw new InvalidDataException($"line timings name thread {thread}, but only {_threads.Count} are defined");
+            var function = ReadFunctionKey(ref reader);
+            var lines = new LineTiming[reader.ReadCount(minBytesEach: 3)];
+            for (var l = 0; l < lines.Length; l++) lines[l] = new LineTiming(ReadLine(ref reader), reader.ReadSigned(), reader.ReadSigned());
+            var source = new string[reader.ReadCount(minBytesEach: 1)];
+            for (var s = 0; s < source.Length; s++) source[s] = reader.ReadString();
+            profile.LineTimings ??= new LineTimingData();
+            profile.LineTimings.Add(new FunctionLineTimings(function, thread < 0 ? -1 : _threads[(int)thread], lines, source));
+        }
+    }
+
+    private FunctionKey ReadFunctionKey(ref ByteReader reader)
+    {
+        var function = ReadStringRef(ref reader);
+        var file = ReadStringRef(ref reader);
+        var firstLine = ReadLine(ref reader);
+        var kind = reader.ReadByte();
+        if (kind > (byte)FrameKind.Truncated) throw new InvalidDataException($"a function has unknown kind {kind}");
+        return new FunctionKey(function, file, firstLine, (FrameKind)kind);
     }
 
     private void DecodeThreads(ref ByteReader reader)

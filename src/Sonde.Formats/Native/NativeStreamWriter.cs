@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Sonde.Profiles;
+using Sonde.Profiles.CallGraph;
 
 namespace Sonde.Formats.Native;
 
@@ -51,6 +52,9 @@ public sealed class NativeStreamWriter
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         var blocks = Collect(profile, syncRoot, forceMetadata: true);
+        // A call graph and line timings are only whole once the profile is: they are written with the end.
+        CollectCallGraphs(profile, blocks);
+        CollectLineTimings(profile, blocks);
         // The end block gives the sample count, so a reader can size its columns once instead of growing them.
         var end = new byte[NativeFormat.EndContentLength];
         BinaryPrimitives.WriteInt64LittleEndian(end, profile.SampleCount);
@@ -191,6 +195,82 @@ public sealed class NativeStreamWriter
             blocks.Add((NativeBlockType.Samples, block.ToArray()));
             _samplesWritten = end;
         }
+    }
+
+    /// <summary>
+    /// One block per thread's graph when the profile keeps threads apart (the whole graph is their sum), else one
+    /// block for the whole graph.
+    /// </summary>
+    private void CollectCallGraphs(Profile profile, List<(NativeBlockType, byte[])> blocks)
+    {
+        if (profile.ThreadCallGraphs.Count > 0)
+        {
+            foreach (var (thread, graph) in profile.ThreadCallGraphs.OrderBy(g => g.Key)) blocks.Add((NativeBlockType.CallGraph, EncodeCallGraph(thread + 1, graph)));
+        }
+        else if (profile.CallGraph is { } whole)
+        {
+            blocks.Add((NativeBlockType.CallGraph, EncodeCallGraph(0, whole)));
+        }
+    }
+
+    private byte[] EncodeCallGraph(int threadPlusOne, CallGraphData graph)
+    {
+        var items = new ByteBuffer(1 << 12);
+        items.WriteVarint(threadPlusOne);
+        items.WriteVarint(graph.Functions.Count);
+        var index = new Dictionary<FunctionKey, int>(graph.Functions.Count);
+        foreach (var function in graph.Functions)
+        {
+            index.Add(function.Function, index.Count);
+            WriteFunctionKey(items, function.Function);
+            WriteNumbers(items, function.Calls, function.PrimitiveCalls, function.OwnNs, function.TotalNs);
+        }
+        items.WriteVarint(graph.Edges.Count);
+        foreach (var edge in graph.Edges)
+        {
+            items.WriteVarint(index[edge.Caller]);
+            items.WriteVarint(index[edge.Callee]);
+            WriteNumbers(items, edge.Calls, edge.PrimitiveCalls, edge.OwnNs, edge.TotalNs);
+        }
+        return items.ToArray();
+    }
+
+    private void CollectLineTimings(Profile profile, List<(NativeBlockType, byte[])> blocks)
+    {
+        if (profile.LineTimings is not { Entries.Count: > 0 } timings) return;
+        var items = new ByteBuffer(1 << 12);
+        items.WriteVarint(timings.Entries.Count);
+        foreach (var entry in timings.Entries)
+        {
+            items.WriteSigned(entry.ThreadIndex);
+            WriteFunctionKey(items, entry.Function);
+            items.WriteVarint(entry.Lines.Count);
+            foreach (var line in entry.Lines)
+            {
+                items.WriteSigned(line.Line);
+                items.WriteSigned(line.Hits);
+                items.WriteSigned(line.TimeNs);
+            }
+            items.WriteVarint(entry.Source.Count);
+            foreach (var text in entry.Source) items.WriteString(text);
+        }
+        blocks.Add((NativeBlockType.LineTimings, items.ToArray()));
+    }
+
+    private void WriteFunctionKey(ByteBuffer items, FunctionKey key)
+    {
+        WriteStringRef(items, key.Function);
+        WriteStringRef(items, key.File);
+        items.WriteSigned(key.FirstLine);
+        items.WriteByte((byte)key.Kind);
+    }
+
+    private static void WriteNumbers(ByteBuffer items, long calls, long primitiveCalls, long ownNs, long totalNs)
+    {
+        items.WriteSigned(calls);
+        items.WriteSigned(primitiveCalls);
+        items.WriteSigned(ownNs);
+        items.WriteSigned(totalNs);
     }
 
     /// <summary>

@@ -103,6 +103,23 @@ public sealed partial class TraceCliTests : IDisposable
     }
 
     [Fact]
+    public void SigtermSentToSondeGoesOnToTheTargetWhichStillReports()
+    {
+        var python = PythonInstalls.All.FirstOrDefault(p => p.Path is not null)?.Path ?? throw Skip("no CPython 3.8+ here");
+        var prof = _directory.File("terminated.prof");
+        var ready = _directory.File("ready");
+        using var sonde = Process.Start(SondeCli.StartInfo(["trace", "-o", prof, "--", python, Repository.Fixture("trace_spin.py"), ready], _directory.Path))!;
+        WaitForPid(ready, sonde);
+        Kill(sonde.Id, 15);
+        var result = SondeCli.Finish(sonde, _timeout);
+
+        // The agent's SIGTERM handler sends everything, then lets the signal end the program as it would have.
+        Assert.True(result.ExitCode == 128 + 15, result.ToString());
+        Assert.DoesNotContain("without reporting", result.StdErr, StringComparison.Ordinal);
+        Assert.True(PstatsFile.Load(python, prof).Single(f => f.Key.Name == "tick").Value.Calls >= 20_000);
+    }
+
+    [Fact]
     public void PrintsLineTimingsLikeLineProfiler()
     {
         var python = PythonInstalls.All.FirstOrDefault(p => p.Path is not null)?.Path ?? throw Skip("no CPython 3.8+ here");

@@ -28,6 +28,62 @@ public sealed class NativeRoundTripTests
     }
 
     [Fact]
+    public void Per_thread_call_graphs_and_line_timings_read_back_exactly()
+    {
+        var profile = new Profile(WeightType.WallTime, WeightType.Calls);
+        var main = profile.ThreadIndex(100, 1, "MainThread");
+        var worker = profile.ThreadIndex(100, 2, "worker");
+        var parse = new FunctionKey("Parser.parse", "/app/parse.py", 12);
+        var sleep = new FunctionKey("<built-in method time.sleep>", "", 0, FrameKind.Native);
+        profile.CallGraph = new Sonde.Profiles.CallGraph.CallGraphData();
+        foreach (var (thread, calls) in new[] { (main, 10L), (worker, 7L) })
+        {
+            var graph = new Sonde.Profiles.CallGraph.CallGraphData();
+            graph.Add(new Sonde.Profiles.CallGraph.FunctionCallStats(parse, calls, calls - 3, 200 * calls, 500 * calls));
+            graph.Add(new Sonde.Profiles.CallGraph.CallEdge(parse, sleep, 3, 3, 90, 90));
+            profile.ThreadCallGraphs[thread] = graph;
+            foreach (var f in graph.Functions) profile.CallGraph.Add(f);
+            foreach (var e in graph.Edges) profile.CallGraph.Add(e);
+        }
+        profile.LineTimings = new Sonde.Profiles.Lines.LineTimingData();
+        profile.LineTimings.Add(new Sonde.Profiles.Lines.FunctionLineTimings(parse, worker, [new(13, 4, 400), new(14, 2, -1)], ["def parse(self):", "    a = 1", "    b = 'ünïcode'"]));
+        profile.LineTimings.Add(new Sonde.Profiles.Lines.FunctionLineTimings(parse, -1, [new(13, 1, 1)], []));
+
+        var back = Read(Write(profile));
+
+        Assert.Equal(profile.ThreadCallGraphs.Keys.Order(), back.ThreadCallGraphs.Keys.Order());
+        foreach (var (thread, graph) in profile.ThreadCallGraphs)
+        {
+            Assert.Equal(graph.Functions, back.ThreadCallGraphs[thread].Functions);
+            Assert.Equal(graph.Edges, back.ThreadCallGraphs[thread].Edges);
+        }
+        Assert.Equal(profile.CallGraph.Functions, back.CallGraph!.Functions);
+        Assert.Equal(profile.CallGraph.Edges, back.CallGraph.Edges);
+        Assert.Equal(2, back.LineTimings!.Entries.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            var (sent, read) = (profile.LineTimings.Entries[i], back.LineTimings.Entries[i]);
+            Assert.Equal((sent.Function, sent.ThreadIndex), (read.Function, read.ThreadIndex));
+            Assert.Equal(sent.Lines, read.Lines);
+            Assert.Equal(sent.Source, read.Source);
+        }
+    }
+
+    [Fact]
+    public void A_call_graph_kept_whole_reads_back_without_threads()
+    {
+        var profile = ProfileBuilder.Sample();
+        profile.CallGraph = new Sonde.Profiles.CallGraph.CallGraphData();
+        profile.CallGraph.Add(new Sonde.Profiles.CallGraph.FunctionCallStats(new FunctionKey("f", "/f.py", 1), 5, 5, 10, 10));
+
+        var back = Read(Write(profile));
+
+        Assert.Equal(profile.CallGraph.Functions, back.CallGraph!.Functions);
+        Assert.Empty(back.ThreadCallGraphs);
+        Assert.Null(back.LineTimings);
+    }
+
+    [Fact]
     public void The_sample_profile_reads_back_identical()
     {
         var profile = ProfileBuilder.Sample();
@@ -172,6 +228,7 @@ public sealed class NativeRoundTripTests
     {
         var bytes = Write(ProfileBuilder.Sample());
         bytes[6] = 2;
+        bytes[7] = 0;
 
         var error = Assert.Throws<BadInputException>(() => Read(bytes));
 

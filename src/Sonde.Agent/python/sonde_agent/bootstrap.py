@@ -2,6 +2,7 @@
 now and then and when the process ends, however it ends (return, exception, sys.exit, os._exit, SIGTERM,
 exec, fork). A SIGKILL keeps what the last periodic flush sent."""
 import _functools
+import _signal
 import _thread
 import array
 import atexit
@@ -15,8 +16,6 @@ import time
 from . import calls
 from . import lines
 from . import wire
-
-import _signal
 
 
 def prepare(path, agent_dir):
@@ -77,7 +76,8 @@ class Agent:
         self.calls = calls.for_this_python(options)
         self.lines = lines.for_this_python(options, self.agent_dir) if options.line_patterns else None
         self.threads = {}
-        self.next_seq = 0
+        # next() on a count is one C call: threads starting at once still get distinct numbers.
+        self.sequence = itertools.count()
         self.closed = False
         self.flush_due = 0.0
         self.flush_signal = None
@@ -114,8 +114,7 @@ class Agent:
             self.channel.close()
 
     def _add_thread(self, profiler, owner=None):
-        record = ThreadRecord(self.next_seq, profiler, owner)
-        self.next_seq += 1
+        record = ThreadRecord(next(self.sequence), profiler, owner)
         if self.lines is not None:
             self.lines.start_thread(record.line_tables)
         self.threads[record.ident] = record
@@ -205,7 +204,8 @@ class Agent:
         # no other thread runs, that one warning (its exact text) is ignored around the call.
         agent = self
         import _warnings
-        text = "This process (pid=%d) is multi-threaded, use of " + real.__name__ + "() may lead to deadlocks in the child."
+        text = ("This process (pid=%d) is multi-threaded, use of " + real.__name__
+                + "() may lead to deadlocks in the child.")
 
         def fork_function():
             if _thread._count() > agent.INTERNAL_THREADS:
@@ -462,7 +462,7 @@ class Agent:
             return
         self.channel = channel
         self.calls.after_fork(record.profiler)
-        self.next_seq = 0
+        self.sequence = itertools.count()
         fresh = self._add_thread(record.profiler)
         fresh.line_tables.clear()
         self.flush_due = 0.0

@@ -111,27 +111,37 @@ class Lines:
             fnmatchcase("", function)
         self.clock = time.thread_time_ns if options.cpu_clock else time.perf_counter_ns
         self.agent_dir = agent_dir
+        self.by_module = {}
         self.resolved = {}
         self.functions = []
         self.lock = _thread.allocate_lock()
 
     def resolve(self, code, module_globals):
+        """Whether a function seen for the first time is one to time. The module's part of the patterns is
+        decided once per module, so most functions cost two dictionary lookups."""
         chosen = False
         if not code.co_filename.startswith(self.agent_dir):
-            aliases = _module_aliases(module_globals, code)
-            qualname = _qualname(code, module_globals)
-            matched = [
-                index for index, (module, function) in enumerate(self.patterns)
-                if any(fnmatchcase(alias, module) for alias in aliases)
-                and (fnmatchcase(qualname, function) or fnmatchcase(code.co_name, function))
-            ]
-            if matched:
-                with self.lock:
-                    chosen = self.resolved.get(code)
-                    if not chosen:
-                        chosen = LineFunction(len(self.functions) + 1, code, qualname, matched,
-                                              _source_of(code, module_globals))
-                        self.functions.append(chosen)
+            module = module_globals.get("__name__") or ""
+            candidates = self.by_module.get(module)
+            if candidates is None:
+                aliases = _module_aliases(module_globals, code)
+                candidates = self.by_module[module] = [
+                    index for index, (pattern, _) in enumerate(self.patterns)
+                    if any(fnmatchcase(alias, pattern) for alias in aliases)
+                ]
+            if candidates:
+                qualname = _qualname(code, module_globals)
+                matched = [
+                    index for index in candidates
+                    if fnmatchcase(qualname, self.patterns[index][1]) or fnmatchcase(code.co_name, self.patterns[index][1])
+                ]
+                if matched:
+                    with self.lock:
+                        chosen = self.resolved.get(code)
+                        if not chosen:
+                            chosen = LineFunction(len(self.functions) + 1, code, qualname, matched,
+                                                  _source_of(code, module_globals))
+                            self.functions.append(chosen)
         self.resolved[code] = chosen
         if chosen:
             self.chosen(code)
