@@ -18,7 +18,7 @@ public sealed class ReaderFuzzTests : IDisposable
 {
     private const int Iterations = 3000;
     private const long AllocationLimit = 48L << 20;
-    private static readonly TimeSpan _timeLimit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan _timeLimit = TimeSpan.FromSeconds(5);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("sonde-fuzz-").FullName;
 
