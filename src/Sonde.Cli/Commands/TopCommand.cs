@@ -26,6 +26,12 @@ internal static class TopCommand
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after this many seconds" };
         var idle = new Option<bool>("--idle") { Description = "Start with idle threads shown (key i toggles)" };
         var threads = new Option<bool>("--threads") { Description = "Start with one row per function and thread (key t toggles)" };
+        var sort = new Option<string>("--sort")
+        {
+            Description = "Column to sort by first (keys 1-4 change it): own, total, own-time, total-time",
+            DefaultValueFactory = _ => "own",
+        };
+        sort.AcceptOnlyFromAmong("own", "total", "own-time", "total-time");
         var subprocesses = CommonOptions.Subprocesses();
         var pid = CommonOptions.Pid();
         var command = CommonOptions.Command();
@@ -36,13 +42,13 @@ internal static class TopCommand
             "sonde top -p 4242",
             "sonde top -- python3 app.py --port 8000",
             "sonde top --subprocesses -p 4242",
-            "sonde top -p 4242 -d 10 > top.log"))
+            "sonde top -p 4242 -d 10 --sort total-time > top.log"))
         {
-            rate, duration, idle, threads, subprocesses, pid, command,
+            rate, duration, idle, threads, sort, subprocesses, pid, command,
         };
         top.SetAction(result => Run(new TopOptions(
             result.GetValue(rate), result.GetValue(duration), result.GetValue(idle), result.GetValue(threads),
-            result.GetValue(subprocesses), result.GetValue(pid), result.GetValue(command) ?? []), terminal));
+            SortOf(result.GetValue(sort)), result.GetValue(subprocesses), result.GetValue(pid), result.GetValue(command) ?? []), terminal));
         return top;
     }
 
@@ -72,7 +78,7 @@ internal static class TopCommand
         };
         Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
         var target = TopSession.Describe(pid, launched?.CommandLine ?? ProcessCommandLine.Read(pid));
-        var view = new TopView { ShowIdle = options.Idle, PerThread = options.Threads };
+        var view = new TopView { ShowIdle = options.Idle, PerThread = options.Threads, Sort = options.Sort };
         bool quit;
         using (var session = new TopSession(pid, root, samplerOptions, options.Subprocesses, target, alive, signals.Token))
         {
@@ -161,6 +167,14 @@ internal static class TopCommand
         output.WriteLine();
         output.Flush();
     }
+
+    private static TopSort SortOf(string? name) => name switch
+    {
+        "total" => TopSort.TotalPercent,
+        "own-time" => TopSort.OwnTime,
+        "total-time" => TopSort.TotalTime,
+        _ => TopSort.OwnPercent,
+    };
 
     private static void Validate(TopOptions options)
     {

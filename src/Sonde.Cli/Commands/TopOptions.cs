@@ -1,3 +1,5 @@
+using Sonde.Cli.Top;
+
 namespace Sonde.Cli.Commands;
 
 /// <summary>Everything `sonde top` was asked to do, bound from the command line.</summary>
@@ -6,6 +8,7 @@ internal sealed record TopOptions(
     double? Duration,
     bool Idle,
     bool Threads,
+    TopSort Sort,
     bool Subprocesses,
     int? Pid,
     IReadOnlyList<string> Command);
