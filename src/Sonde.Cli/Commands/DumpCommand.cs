@@ -48,7 +48,7 @@ internal static class DumpCommand
     /// <summary>One thread's dump. <see cref="Locals"/> is null without --locals; an entry is null for a frame whose locals couldn't be read.</summary>
     private sealed record ThreadDump(
         RemoteThread Thread, string Name, char State, bool HoldsGil, List<RemoteFrame> Frames, bool Complete,
-        List<IReadOnlyList<RemoteLocal>?>? Locals)
+        List<IReadOnlyList<RemoteLocal>?>? Locals, ThreadWait? Wait)
     {
         public bool Active => State == 'R';
     }
@@ -75,8 +75,9 @@ internal static class DumpCommand
             // Read right after the walk, while the frames are most likely still there; each read checks its frame still runs its code.
             var locals = withLocals ? frames.Select(f => interpreter.ReadLocals(f)).ToList() : null;
             var state = stats.TryRead(thread.NativeThreadId, out var s, out _) ? s : '?';
+            var wait = state == 'R' ? null : ThreadWaitReader.TryRead(interpreter.ProcessId, thread.NativeThreadId);
             dumps.Add(new ThreadDump(thread, names.NameOf(thread), state, gil != 0 && gil == thread.Address, frames,
-                result == WalkResult.Complete, locals));
+                result == WalkResult.Complete, locals, wait));
         }
         return dumps;
     }
@@ -90,6 +91,7 @@ internal static class DumpCommand
         {
             output.WriteLine();
             var flags = new List<string> { thread.Active ? "active" : "idle" };
+            if (thread.Wait is { } wait) flags.Add("blocked in " + wait.Describe());
             if (thread.HoldsGil) flags.Add("holds the GIL");
             if (!thread.Complete) flags.Add("partial stack");
             var tid = thread.Thread.NativeThreadId != 0 ? thread.Thread.NativeThreadId.ToString() : $"0x{thread.Thread.ThreadIdent:x}";
@@ -135,6 +137,7 @@ internal static class DumpCommand
                 json.WriteString("state", thread.State.ToString());
                 json.WriteBoolean("holds_gil", thread.HoldsGil);
                 json.WriteBoolean("complete", thread.Complete);
+                WriteWaitJson(json, thread.Wait);
                 json.WriteStartArray("frames");
                 for (var i = 0; i < thread.Frames.Count; i++)
                 {
@@ -154,6 +157,29 @@ internal static class DumpCommand
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>"blocked": {"syscall", "syscall_number", "wchan", "meaning"} for a thread that waits, null for one that runs.</summary>
+    private static void WriteWaitJson(Utf8JsonWriter json, ThreadWait? wait)
+    {
+        if (wait is null)
+        {
+            json.WriteNull("blocked");
+            return;
+        }
+        json.WriteStartObject("blocked");
+        WriteStringOrNull(json, "syscall", wait.Syscall);
+        if (wait.SyscallNumber is { } number) json.WriteNumber("syscall_number", number);
+        else json.WriteNull("syscall_number");
+        WriteStringOrNull(json, "wchan", wait.Wchan);
+        WriteStringOrNull(json, "meaning", wait.Meaning);
+        json.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name);
+        else json.WriteString(name, value);
     }
 
     /// <summary>"locals": [{"name", "type", "value"}], value null for objects shown by type; the array is null when unreadable.</summary>

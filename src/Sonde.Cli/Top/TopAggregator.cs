@@ -16,6 +16,7 @@ internal sealed class TopAggregator : ISampleSink
     private readonly StackTable _stacks = new();
     private readonly Dictionary<(int Pid, long Tid), int> _threadIndexes = [];
     private readonly List<string> _threadLabels = [];
+    private readonly List<(int Pid, int Tid)> _threadIds = [];
     private readonly Dictionary<int, int> _processFrames = [];
     private readonly Func<int, string>? _processLabel;
     private Dictionary<(int Stack, int Thread, bool Active), Counts> _window = [];
@@ -49,6 +50,7 @@ internal sealed class TopAggregator : ISampleSink
                 thread = _threadLabels.Count;
                 _threadIndexes.Add((sample.ProcessId, tid), thread);
                 _threadLabels.Add(new ThreadInfo(sample.ProcessId, tid, sample.ThreadName ?? "").Label);
+                _threadIds.Add((sample.ProcessId, sample.NativeThreadId));
             }
             Add(_window, (stack, thread, sample.Active), sample.IntervalNs);
             Add(_sinceStart, (stack, thread, sample.Active), sample.IntervalNs);
@@ -68,15 +70,26 @@ internal sealed class TopAggregator : ISampleSink
             Accumulate(window, entries, sinceStart: false);
             Accumulate(_sinceStart, entries, sinceStart: true);
             var active = _threadsInWindow.Count(t => t.Value);
+            var states = new string[_threadLabels.Count];
+            foreach (var (thread, ran) in _threadsInWindow) states[thread] = ran ? "running" : WaitOf(thread);
             var result = new TopWindow(
                 entries.Values.ToList(),
                 Enumerable.Range(0, _functions.Count).Select(f => _functions[f].FunctionKey.Label).ToList(),
                 [.. _threadLabels],
+                states,
                 active, _threadsInWindow.Count - active, _gilSamples);
             _threadsInWindow.Clear();
             _gilSamples = 0;
             return result;
         }
+    }
+
+    /// <summary>The system call a thread that never ran in the window waits in, read now: what per-thread rows show.</summary>
+    private string WaitOf(int thread)
+    {
+        var (pid, tid) = _threadIds[thread];
+        var wait = ThreadWaitReader.TryRead(pid, tid);
+        return wait?.Syscall ?? (wait?.SyscallNumber is { } n ? $"syscall {n}" : wait?.Wchan ?? "idle");
     }
 
     /// <summary>Spreads each stack's counts over its functions: own to the leaf, total once to each function on it.</summary>

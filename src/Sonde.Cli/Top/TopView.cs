@@ -15,6 +15,7 @@ internal sealed class TopView
     public const int MinHeight = 10;
     private const int HeaderLines = 4;
     private const int ThreadColumnWidth = 26;
+    private const int StateColumnWidth = 15;
 
     public TopSort Sort { get; set; } = TopSort.OwnPercent;
     public bool ShowIdle { get; set; }
@@ -46,7 +47,8 @@ internal sealed class TopView
             if (!rows.TryGetValue(key, out var row))
             {
                 var thread = PerThread ? TerminalText.Escape(window.ThreadLabels[entry.Thread]) : null;
-                row = new TopRow(thread, TerminalText.Escape(window.FunctionLabels[entry.Function]));
+                var state = PerThread ? window.ThreadStates[entry.Thread] ?? "" : null;
+                row = new TopRow(thread, state, TerminalText.Escape(window.FunctionLabels[entry.Function]));
                 rows.Add(key, row);
             }
             row.WindowOwn += entry.WindowOwn;
@@ -115,7 +117,7 @@ internal sealed class TopView
         var totalSamples = rows.Sum(r => r.WindowOwn);
         string Mark(TopSort column, string name) => (Sort == column ? "*" : " ") + name;
         var head = $"{Mark(TopSort.OwnPercent, "OWN%"),7} {Mark(TopSort.TotalPercent, "TOTAL%"),7} {Mark(TopSort.OwnTime, "OWN TIME"),10} {Mark(TopSort.TotalTime, "TOTAL TIME"),11}  " +
-                   (PerThread ? $"{"THREAD",-ThreadColumnWidth}  " : "") + "FUNCTION";
+                   (PerThread ? $"{"THREAD",-ThreadColumnWidth}  {"STATE",-StateColumnWidth}  " : "") + "FUNCTION";
         lines.Add(head);
         if (rows.Count == 0)
         {
@@ -124,7 +126,8 @@ internal sealed class TopView
         }
         foreach (var row in rows.Take(maxLines - 1))
         {
-            var thread = row.Thread is null ? "" : Fit(row.Thread, ThreadColumnWidth).PadRight(ThreadColumnWidth) + "  ";
+            var thread = row.Thread is null ? "" :
+                Fit(row.Thread, ThreadColumnWidth).PadRight(ThreadColumnWidth) + "  " + Fit(row.State ?? "", StateColumnWidth).PadRight(StateColumnWidth) + "  ";
             lines.Add($"{Percent(row.WindowOwn, totalSamples),7} {Percent(row.WindowTotal, totalSamples),7} {Seconds(row.OwnNs / 1e9),10} {Seconds(row.TotalNs / 1e9),11}  {thread}{row.Function}");
         }
         return lines;

@@ -50,9 +50,10 @@ public sealed class TopTextModeTests
         var result = SondeCli.Run(["top", "--idle", "--threads", "--", py.Path!, Repository.Fixture("top_target.py"), "2"]);
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = TopText.Blocks(result.StdOut).SelectMany(TopText.Rows).ToList();
-        foreach (var (thread, function) in new[] { ("lock-waiter", "lock_waiter"), ("sleeper", "sleeper"), ("selector", "selector") })
-            Assert.Contains(rows, r => r.Rest.StartsWith($"thread {thread} (", StringComparison.Ordinal) && r.Function == function);
-        Assert.Contains(rows, r => r.Rest.StartsWith("thread MainThread (", StringComparison.Ordinal) && r.Function == "hot_a");
+        // Each waiting thread's row says the system call it waits in (time.sleep is clock_nanosleep from 3.11).
+        foreach (var (thread, function, state) in new[] { ("lock-waiter", "lock_waiter", "futex"), ("sleeper", "sleeper", "clock_nanosleep"), ("selector", "selector", "pselect6") })
+            Assert.Contains(rows, r => r.Rest.StartsWith($"thread {thread} (", StringComparison.Ordinal) && r.Function == function && r.Rest.Contains($"  {state}  "));
+        Assert.Contains(rows, r => r.Rest.StartsWith("thread MainThread (", StringComparison.Ordinal) && r.Function == "hot_a" && r.Rest.Contains("  running  "));
     }
 
     [Fact]
