@@ -1,7 +1,7 @@
 namespace Sonde.Remote.Sampling;
 
 /// <summary>What the process tree sampler reads from /proc: parents, command lines, zombies. Unreadable reads as absent.</summary>
-internal static class ProcFiles
+public static class ProcFiles
 {
     public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
 
