@@ -71,7 +71,11 @@ internal static class RecordCommand
         var pid = options.Pid ?? launched!.ProcessId;
         ProcessTreeSampler? tree = null;
         PythonTarget? target = null;
-        if (options.Subprocesses) Subprocesses.RequireProcess(pid);
+        if (options.Subprocesses)
+        {
+            Subprocesses.RequireProcess(pid);
+            if (launched is null) target = Subprocesses.TryAttachRoot(pid);
+        }
         else
         {
             target = launched is null
@@ -99,15 +103,15 @@ internal static class RecordCommand
             Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
             SamplerProgress progress;
             Action run;
-            if (target is not null)
+            if (!options.Subprocesses)
             {
-                var sampler = new Sampler(target.Interpreter, samplerOptions, recorder);
+                var sampler = new Sampler(target!.Interpreter, samplerOptions, recorder);
                 progress = sampler.Progress;
                 run = () => sampler.Run(signals.Token, alive);
             }
             else
             {
-                tree = new ProcessTreeSampler(pid, null, samplerOptions, recorder, followDescendants: true, Subprocesses.Warner(terminal));
+                tree = new ProcessTreeSampler(pid, target, samplerOptions, recorder, followDescendants: true, Subprocesses.Warner(terminal));
                 progress = tree.Progress;
                 run = () => tree.Run(signals.Token, alive);
             }

@@ -59,7 +59,11 @@ internal static class TopCommand
         using var launched = options.Pid is null ? LaunchedProcess.Start(options.Command) : null;
         var pid = options.Pid ?? launched!.ProcessId;
         PythonTarget? root = null;
-        if (options.Subprocesses) Subprocesses.RequireProcess(pid);
+        if (options.Subprocesses)
+        {
+            Subprocesses.RequireProcess(pid);
+            if (launched is null) root = Subprocesses.TryAttachRoot(pid);
+        }
         else
         {
             root = launched is null ? PythonTarget.Attach(pid) : PythonTarget.AttachWhenReady(pid, () => !launched.HasExited, signals.Token);
@@ -96,12 +100,19 @@ internal static class TopCommand
         if (launched is null) return ExitCodes.Ok;
         if (quit || signals.Received is not null)
         {
-            // Top started the command only to watch it: it doesn't outlive top.
-            if (!launched.HasExited) launched.Signal(signals.Received ?? PosixSignal.SIGTERM);
-            launched.WaitForExit();
+            // Top started the command only to watch it: it doesn't outlive top. A program that ignores the first
+            // signal gets SIGTERM; one that ignores that too is left running rather than waited for forever.
+            if (!StopsAfter(launched, signals.Received ?? PosixSignal.SIGTERM)) StopsAfter(launched, PosixSignal.SIGTERM);
             return ExitCodes.Ok;
         }
         return launched.WaitForExit();
+    }
+
+    private static bool StopsAfter(LaunchedProcess launched, PosixSignal signal)
+    {
+        launched.Signal(signal);
+        for (var waited = 0; waited < 3000 && !launched.HasExited; waited += 50) Thread.Sleep(50);
+        return launched.HasExited;
     }
 
     /// <summary>The full-screen loop; true when the user quit, false when sampling ended (target exited, duration, signal).</summary>

@@ -1,5 +1,6 @@
 using Sonde.Cli.Console;
 using Sonde.Profiles.Errors;
+using Sonde.Remote.CPython;
 
 namespace Sonde.Cli.Targets;
 
@@ -11,6 +12,17 @@ internal static class Subprocesses
     {
         if (pid <= 0 || !Directory.Exists($"/proc/{pid}"))
             throw new TargetException($"no process with PID {pid}; check the PID with `ps`");
+    }
+
+    /// <summary>
+    /// With -p, the root attached at once when it is Python, so its first moments aren't lost to the scan; null when
+    /// it isn't (yet), and the process tree sampler attaches it like a descendant if it turns out to be.
+    /// </summary>
+    public static PythonTarget? TryAttachRoot(int pid)
+    {
+        try { return PythonTarget.Attach(pid); }
+        catch (TargetExitedException) { throw; }
+        catch (TargetException) { return null; }
     }
 
     /// <summary>Writes each warning as one line on stderr, first clearing a live status line there.</summary>

@@ -20,7 +20,7 @@ public sealed class TopTextModeTests
         var py = PythonInstalls.Require(python);
         using var temp = new TempDirectory();
         var truthPath = temp.File("truth.json");
-        var result = SondeCli.Run(["top", "--", py.Path!, Repository.Fixture("top_target.py"), "3", truthPath]);
+        var result = SondeCli.Run(["top", "--sort", "total-time", "--", py.Path!, Repository.Fixture("top_target.py"), "3", truthPath]);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("the command exited with code 0", result.StdErr);
 
@@ -29,7 +29,8 @@ public sealed class TopTextModeTests
         Assert.All(blocks, b => Assert.Contains(b, l => l.StartsWith("CPU ", StringComparison.Ordinal) && l.Contains("RSS") && l.Contains("GIL") && l.Contains("samples/s")));
         Assert.Contains(blocks, b => b.Any(l => l.Contains("threads 1 active, 3 idle")));
 
-        // Times accumulate from the start, so the last block holds the whole run.
+        // Times accumulate from the start, so the last block holds the whole run; sorted by total time, the callers
+        // (work) come before the start-up's imports.
         var rows = TopText.Rows(blocks[^1]);
         var truth = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(truthPath))!;
         var a = Assert.Single(rows, r => r.Function == "hot_a");
@@ -66,6 +67,16 @@ public sealed class TopTextModeTests
         var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"sonde: process {target.Pid} exited; top stopped after ", line);
         Assert.NotEmpty(TopText.Blocks(result.StdOut));
+    }
+
+    [Fact]
+    public void HostileFunctionNamesAreEscaped()
+    {
+        var py = PythonInstalls.Require("3.12");
+        var result = SondeCli.Run(["top", "--", py.Path!, Repository.Fixture("hostile_names.py"), "2"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\\x1b[31m;evil", result.StdOut);
+        Assert.DoesNotContain('\u001b', result.StdOut);
     }
 
     [Fact]
