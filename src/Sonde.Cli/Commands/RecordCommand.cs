@@ -31,6 +31,7 @@ internal static class RecordCommand
         var gil = new Option<bool>("--gil") { Description = "Only sample the thread holding the GIL" };
         var threads = new Option<bool>("--threads") { Description = "Start each stack with a 'thread NAME (TID)' frame" };
         var lines = new Option<bool>("--lines") { Description = "Keep the executing line of each frame instead of merging per function" };
+        var subprocesses = CommonOptions.Subprocesses();
         var pid = CommonOptions.Pid();
         var command = CommonOptions.Command();
 
@@ -40,14 +41,15 @@ internal static class RecordCommand
             "sonde record -- python3 app.py --port 8000",
             "sonde record -o profile.svg -- python3 app.py --port 8000",
             "sonde record -p 4242 -d 30 -o profile.speedscope.json",
-            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg"))
+            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg",
+            "sonde record --subprocesses -o workers.svg -- python3 -m mypkg.pool_job"))
         {
-            output, format, rate, duration, idle, gil, threads, lines, pid, command,
+            output, format, rate, duration, idle, gil, threads, lines, subprocesses, pid, command,
         };
         record.SetAction(result => Run(new RecordOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(rate), result.GetValue(duration),
             result.GetValue(idle), result.GetValue(gil), result.GetValue(threads), result.GetValue(lines),
-            result.GetValue(pid), result.GetValue(command) ?? []), terminal));
+            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses)), terminal));
         return record;
     }
 
@@ -67,11 +69,21 @@ internal static class RecordCommand
         using var signals = new TerminationSignals();
         using var launched = options.Pid is null ? LaunchedProcess.Start(options.Command) : null;
         var pid = options.Pid ?? launched!.ProcessId;
-        var target = launched is null
-            ? PythonTarget.Attach(pid)
-            : PythonTarget.AttachWhenReady(pid, () => !launched.HasExited, signals.Token);
+        ProcessTreeSampler? tree = null;
+        PythonTarget? target = null;
+        if (options.Subprocesses)
+        {
+            Subprocesses.RequireProcess(pid);
+            if (launched is null) target = Subprocesses.TryAttachRoot(pid);
+        }
+        else
+        {
+            target = launched is null
+                ? PythonTarget.Attach(pid)
+                : PythonTarget.AttachWhenReady(pid, () => !launched.HasExited, signals.Token);
+        }
 
-        var recorder = new ProfileRecorder(pid);
+        var recorder = options.Subprocesses ? new ProfileRecorder(pid, p => tree!.LabelOf(p)) : new ProfileRecorder(pid);
         var metadata = recorder.Profile.Metadata;
         metadata.StartTime = DateTimeOffset.Now;
         metadata.Command = launched?.CommandLine ?? ProcessCommandLine.Read(pid);
@@ -81,18 +93,34 @@ internal static class RecordCommand
         metadata.GitCommit = GitCommit.OfProcess(pid);
 
         StreamingProfileFile? streaming = null;
-        if (target is not null)
+        if (target is not null || options.Subprocesses)
         {
-            metadata.PythonVersion = target.Binary.Version.ToString();
-            metadata.PythonPath = target.Binary.ExecutablePath;
-            var sampler = new Sampler(target.Interpreter, samplerOptions, recorder);
-            if (writer is NativeWriter) streaming = StreamingProfileFile.Start(outputPath, recorder.Profile, recorder.Lock);
-            using (new StatusLine(terminal, sampler.Progress, enabled: true))
+            if (target is not null)
             {
-                Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
+                metadata.PythonVersion = target.Binary.Version.ToString();
+                metadata.PythonPath = target.Binary.ExecutablePath;
+            }
+            Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
+            SamplerProgress progress;
+            Action run;
+            if (!options.Subprocesses)
+            {
+                var sampler = new Sampler(target!.Interpreter, samplerOptions, recorder);
+                progress = sampler.Progress;
+                run = () => sampler.Run(signals.Token, alive);
+            }
+            else
+            {
+                tree = new ProcessTreeSampler(pid, target, samplerOptions, recorder, followDescendants: true, Subprocesses.Warner(terminal));
+                progress = tree.Progress;
+                run = () => tree.Run(signals.Token, alive);
+            }
+            if (writer is NativeWriter) streaming = StreamingProfileFile.Start(outputPath, recorder.Profile, recorder.Lock);
+            using (new StatusLine(terminal, progress, enabled: true))
+            {
                 try
                 {
-                    sampler.Run(signals.Token, alive);
+                    run();
                 }
                 catch
                 {
@@ -101,14 +129,13 @@ internal static class RecordCommand
                     throw;
                 }
             }
-            var progress = sampler.Progress;
             metadata.Duration = progress.Elapsed;
             metadata.Sampler.Ticks = progress.Ticks;
             metadata.Sampler.Samples = progress.Samples;
             metadata.Sampler.Errors = progress.Errors;
             metadata.Sampler.Late = progress.Late;
             metadata.Sampler.CpuTimeNs = progress.SamplerCpuNs;
-            metadata.Sampler.AchievedRateHz = progress.Elapsed.TotalSeconds > 0 ? progress.Ticks / progress.Elapsed.TotalSeconds : 0;
+            metadata.Sampler.AchievedRateHz = tree?.AchievedRateHz ?? (progress.Elapsed.TotalSeconds > 0 ? progress.Ticks / progress.Elapsed.TotalSeconds : 0);
         }
 
         if (launched is not null && signals.Received is { } signal) ForwardSignal(launched, signal);
