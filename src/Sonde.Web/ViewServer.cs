@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sonde.Profiles.Errors;
+using Sonde.Web.Diff;
+
+namespace Sonde.Web;
+
+/// <summary>
+/// The <c>sonde view</c> server: Kestrel serving the embedded page, the loaded profiles' views as JSON, and the
+/// source files those profiles name. Nothing else is reachable; every other path is a 404.
+/// </summary>
+public sealed class ViewServer : IAsyncDisposable
+{
+    // The page loads only its own files, so injected markup could neither run script nor reach elsewhere.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private readonly WebApplication _app;
+    private readonly List<LoadedProfile> _profiles;
+    private readonly SourceFiles _sources;
+
+    private ViewServer(WebApplication app, List<LoadedProfile> profiles, SourceFiles sources)
+    {
+        _app = app;
+        _profiles = profiles;
+        _sources = sources;
+    }
+
+    /// <summary>The address the page is served at.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    public static async Task<ViewServer> StartAsync(ViewServerOptions options, CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(options.Host, out var address))
+            throw new UsageException($"--host {options.Host}: give an IP address such as 127.0.0.1 or 0.0.0.0");
+        if (options.Port is < 0 or > 65535) throw new UsageException($"--port must be between 1 and 65535, not {options.Port}");
+
+        var profiles = new List<LoadedProfile> { new("0", options.Profile.Name, options.Profile.Profile) };
+        if (options.Baseline is { } baseline) profiles.Add(new LoadedProfile("1", baseline.Name, baseline.Profile));
+        var sources = new SourceFiles(options.SourceDirectories ?? [Environment.CurrentDirectory]);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, options.Port);
+        });
+        var app = builder.Build();
+        var loopbackOnly = IPAddress.IsLoopback(address);
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+            // On loopback, a page from another site that rebinds its name to 127.0.0.1 must not read profiles.
+            if (loopbackOnly && !IsLoopbackHost(context.Request.Host.Host))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+            await next(context);
+        });
+
+        var server = new ViewServer(app, profiles, sources);
+        server.MapRoutes();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is SocketException or null)
+        {
+            await app.DisposeAsync();
+            throw new UsageException($"cannot listen on {options.Host}:{options.Port} ({e.Message}); choose another --port, or leave it out for a free one");
+        }
+        var bound = new Uri(app.Urls.First());
+        var shownHost = loopbackOnly ? "127.0.0.1" : options.Host;
+        server.Url = new UriBuilder("http", address.AddressFamily == AddressFamily.InterNetworkV6 && !loopbackOnly ? $"[{shownHost}]" : shownHost, bound.Port, "/").Uri;
+        return server;
+    }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM).</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    private void MapRoutes()
+    {
+        var app = _app;
+        app.MapGet("/", () => Asset("index.html"));
+        app.MapGet("/assets/{name}", (string name) => Asset(name));
+        app.MapGet("/api/profiles", () => Results.Bytes(JsonText.Write(json =>
+        {
+            json.WriteStartArray();
+            foreach (var p in _profiles)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", p.Id);
+                JsonText.String(json, "name", p.Name);
+                json.WriteString("role", p.Id == "0" ? "profile" : "base");
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }), "application/json"));
+        app.MapGet("/api/p/{id}/summary", (string id) => WithProfile(id, p => p.View("summary", () => SummaryView.Build(p, _sources))));
+        app.MapGet("/api/p/{id}/tree", (string id, int? w, int? t) => WithProfile(id, p =>
+        {
+            var (weight, thread) = (p.WeightIndex(w), p.ThreadIndex(t));
+            return p.View($"tree/{weight}/{thread}", () => TreeView.Build(p, weight, thread));
+        }));
+        app.MapGet("/api/p/{id}/table", (string id, int? w, int? t) => WithProfile(id, p =>
+        {
+            var (weight, thread) = (p.WeightIndex(w), p.ThreadIndex(t));
+            return p.View($"table/{weight}/{thread}", () => TableView.Build(p, weight, thread));
+        }));
+        app.MapGet("/api/p/{id}/timeline", (string id, int? w) => WithProfile(id, p =>
+        {
+            var weight = p.WeightIndex(w);
+            return p.View($"timeline/{weight}", () => TimelineView.Build(p, weight, TimelineView.DefaultBins));
+        }));
+        app.MapGet("/api/p/{id}/lines", (string id, string? file, int? w) => WithProfile(id, p =>
+        {
+            var weight = p.WeightIndex(w);
+            if (file is null || !_sources.ServedFilesOf(p).Contains(file, StringComparer.Ordinal)) return null;
+            return p.View($"lines/{weight}/{file}", () => LinesView.Build(p, file, weight));
+        }));
+        app.MapGet("/api/diff", (int? w) =>
+        {
+            if (_profiles.Count < 2) return Results.NotFound();
+            var current = _profiles[0];
+            var weight = current.WeightIndex(w);
+            return Results.Bytes(current.View($"diff/{weight}", () => ShareDiff.Build(current, _profiles[1], weight)), "application/json");
+        });
+        app.MapGet("/api/source", async (string? file, HttpContext context) =>
+        {
+            var path = file is null ? null : _sources.Resolve(_profiles, file);
+            if (path is null) return Results.NotFound();
+            try
+            {
+                return Results.Bytes(await File.ReadAllBytesAsync(path, context.RequestAborted), "text/plain; charset=utf-8");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Results.NotFound();
+            }
+        });
+    }
+
+    private IResult WithProfile(string id, Func<LoadedProfile, byte[]?> view)
+    {
+        var profile = _profiles.Find(p => p.Id == id);
+        var json = profile is null ? null : view(profile);
+        return json is null ? Results.NotFound() : Results.Bytes(json, "application/json");
+    }
+
+    private static IResult Asset(string name) =>
+        Assets.TryGet(name, out var content, out var contentType) ? Results.Bytes(content, contentType) : Results.NotFound();
+
+    private static bool IsLoopbackHost(string host) =>
+        host is "127.0.0.1" or "localhost" or "[::1]" or "::1";
+}
