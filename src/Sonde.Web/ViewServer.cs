@@ -74,10 +74,10 @@ public sealed class ViewServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e) when (e.InnerException is SocketException or null)
+        catch (IOException e)
         {
             await app.DisposeAsync();
-            throw new UsageException($"cannot listen on {options.Host}:{options.Port} ({e.Message}); choose another --port, or leave it out for a free one");
+            throw new UsageException($"cannot listen on {options.Host}:{options.Port} ({e.Message.TrimEnd('.')}); choose another --port, or leave it out for a free one");
         }
         var bound = new Uri(app.Urls.First());
         var shownHost = loopbackOnly ? "127.0.0.1" : options.Host;
