@@ -85,6 +85,37 @@ public sealed class ViewServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Builds the views a page asks for first (summary, every weight's tree, the table, the timeline) in the
+    /// background, so that by the time someone opens the address they are cached; a request that arrives sooner
+    /// waits for the build in progress rather than starting another.
+    /// </summary>
+    public Task PrepareViewsAsync() => Task.Run(async () =>
+    {
+        // The first request also builds the routes and their handlers, a few hundred milliseconds.
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            await client.GetByteArrayAsync(new Uri(Url, "api/profiles"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // Only a warm-up: the page's own first request does the same work.
+        }
+        foreach (var p in _profiles)
+        {
+            p.View("summary", () => SummaryView.Build(p, _sources));
+            for (var w = 0; w < p.Profile.WeightTypes.Count; w++)
+            {
+                var weight = w;
+                p.View($"tree/{weight}/-1", () => TreeView.Build(p, weight, -1));
+            }
+        }
+        var first = _profiles[0];
+        first.View("table/0/-1", () => TableView.Build(first, 0, -1));
+        first.View("timeline/0", () => TimelineView.Build(first, 0, TimelineView.DefaultBins));
+    });
+
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {

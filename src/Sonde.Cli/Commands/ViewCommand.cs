@@ -53,8 +53,10 @@ internal static class ViewCommand
         {
             terminal.Out.WriteLine($"sonde: serving {TerminalText.Escape(options.File)} at {server.Url} (Ctrl-C to stop)");
             terminal.Out.Flush();
+            var preparing = server.PrepareViewsAsync();
             if (options.Open) OpenBrowser(server.Url, terminal);
             server.WaitAsync(signals.Token).GetAwaiter().GetResult();
+            preparing.GetAwaiter().GetResult();
         }
         finally
         {
