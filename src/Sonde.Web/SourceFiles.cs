@@ -11,7 +11,8 @@ internal sealed class SourceFiles(IReadOnlyList<string> searchDirectories)
 {
     private const long MaxBytes = 16 << 20;
     private static readonly string[] _sourceExtensions = [".py", ".pyw", ".pyi", ".pyx", ".pxd"];
-    private readonly Dictionary<string, IReadOnlyList<string>> _servedByProfile = [];
+    // Keyed by the loaded profile itself: a live recording replaces it every second, and old copies must go.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<LoadedProfile, IReadOnlyList<string>> _servedByProfile = [];
     private readonly Dictionary<string, string?> _resolved = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -20,14 +21,14 @@ internal sealed class SourceFiles(IReadOnlyList<string> searchDirectories)
     {
         lock (_lock)
         {
-            if (_servedByProfile.TryGetValue(loaded.Id, out var served)) return served;
+            if (_servedByProfile.TryGetValue(loaded, out var served)) return served;
             var names = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var key in loaded.Functions.Keys)
                 if (key.File.Length > 0) names.Add(key.File);
             if (loaded.Profile.LineTimings is { } timings)
                 foreach (var entry in timings.Entries) names.Add(entry.Function.File);
             served = names.Where(name => ResolveLocked(name) is not null).ToArray();
-            _servedByProfile.Add(loaded.Id, served);
+            _servedByProfile.Add(loaded, served);
             return served;
         }
     }

@@ -10,7 +10,8 @@ namespace Sonde.Web;
 /// </summary>
 internal static class SummaryView
 {
-    public static byte[] Build(LoadedProfile loaded, SourceFiles sources) => JsonText.Write(json =>
+    /// <param name="recording">Null for a profile read from a file; true or false for a live recording that goes on or has ended.</param>
+    public static byte[] Build(LoadedProfile loaded, SourceFiles sources, bool? recording = null) => JsonText.Write(json =>
     {
         var profile = loaded.Profile;
         var metadata = profile.Metadata;
@@ -20,6 +21,7 @@ internal static class SummaryView
         json.WriteString("mode", metadata.Mode.ToString().ToLowerInvariant());
         json.WriteNumber("samples", profile.SampleCount);
         json.WriteBoolean("exact", profile.CallGraph is { HasCallCounts: true });
+        if (recording is { } live) json.WriteString("live", live ? "recording" : "ended");
 
         json.WriteStartObject("metadata");
         JsonText.String(json, "command", metadata.Command);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Sonde.Profiles;
 using Sonde.Profiles.Errors;
 using Sonde.Web.Diff;
 
@@ -20,14 +21,28 @@ public sealed class ViewServer : IAsyncDisposable
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private readonly WebApplication _app;
-    private readonly List<LoadedProfile> _profiles;
+    private readonly Lock _publishLock = new();
+    private List<LoadedProfile> _profiles;
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _generation;
+    private bool _recording;
     private readonly SourceFiles _sources;
 
-    private ViewServer(WebApplication app, List<LoadedProfile> profiles, SourceFiles sources)
+    private ViewServer(WebApplication app, List<LoadedProfile> profiles, SourceFiles sources, bool recording)
     {
+        _recording = recording;
         _app = app;
         _profiles = profiles;
         _sources = sources;
+    }
+
+    /// <summary>True while a live recording goes on: the page then follows <c>/api/events</c>.</summary>
+    private bool? Recording
+    {
+        get
+        {
+            lock (_publishLock) return _generation == 0 && !_recording ? null : _recording;
+        }
     }
 
     /// <summary>The address the page is served at.</summary>
@@ -68,7 +83,7 @@ public sealed class ViewServer : IAsyncDisposable
             await next(context);
         });
 
-        var server = new ViewServer(app, profiles, sources);
+        var server = new ViewServer(app, profiles, sources, options.Recording);
         server.MapRoutes();
         try
         {
@@ -104,7 +119,7 @@ public sealed class ViewServer : IAsyncDisposable
         }
         foreach (var p in _profiles)
         {
-            p.View("summary", () => SummaryView.Build(p, _sources));
+            p.View("summary", () => SummaryView.Build(p, _sources, Recording));
             for (var w = 0; w < p.Profile.WeightTypes.Count; w++)
             {
                 var weight = w;
@@ -152,7 +167,7 @@ public sealed class ViewServer : IAsyncDisposable
             }
             json.WriteEndArray();
         }), "application/json"));
-        app.MapGet("/api/p/{id}/summary", (string id) => WithProfile(id, p => p.View("summary", () => SummaryView.Build(p, _sources))));
+        app.MapGet("/api/p/{id}/summary", (string id) => WithProfile(id, p => p.View("summary", () => SummaryView.Build(p, _sources, Recording))));
         app.MapGet("/api/p/{id}/tree", (string id, int? w, int? t) => WithProfile(id, p =>
         {
             var (weight, thread) = (p.WeightIndex(w), p.ThreadIndex(t));
@@ -181,6 +196,7 @@ public sealed class ViewServer : IAsyncDisposable
             var weight = current.WeightIndex(w);
             return Results.Bytes(current.View($"diff/{weight}", () => ShareDiff.Build(current, _profiles[1], weight)), "application/json");
         });
+        app.MapGet("/api/events", (HttpContext context) => StreamEventsAsync(context));
         app.MapGet("/api/source", async (string? file, HttpContext context) =>
         {
             var path = file is null ? null : _sources.Resolve(_profiles, file);
@@ -194,6 +210,67 @@ public sealed class ViewServer : IAsyncDisposable
                 return Results.NotFound();
             }
         });
+    }
+
+    /// <summary>
+    /// Replaces the profile with a newer copy of a recording in progress (<paramref name="recording"/> true) or
+    /// finished, and tells every open page through <c>/api/events</c>.
+    /// </summary>
+    public void Publish(Profile snapshot, bool recording)
+    {
+        lock (_publishLock)
+        {
+            var current = _profiles[0];
+            var replaced = new List<LoadedProfile>(_profiles) { [0] = new LoadedProfile(current.Id, current.Name, snapshot) };
+            _profiles = replaced;
+            _recording = recording;
+            _generation++;
+            var published = _published;
+            _published = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            published.SetResult();
+        }
+    }
+
+    /// <summary>Server-Sent Events: one <c>update</c> event per published snapshot, with its generation.</summary>
+    private async Task StreamEventsAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var stopping = context.RequestAborted;
+        long sent = -1;
+        while (!stopping.IsCancellationRequested)
+        {
+            Task next;
+            long generation;
+            bool recording;
+            int samples;
+            lock (_publishLock)
+            {
+                next = _published.Task;
+                generation = _generation;
+                recording = _recording;
+                samples = _profiles[0].Profile.SampleCount;
+            }
+            if (generation != sent)
+            {
+                await context.Response.WriteAsync($"event: update\ndata: {{\"generation\":{generation},\"recording\":{(recording ? "true" : "false")},\"samples\":{samples}}}\n\n", stopping);
+                await context.Response.Body.FlushAsync(stopping);
+                sent = generation;
+            }
+            try
+            {
+                await next.WaitAsync(TimeSpan.FromSeconds(15), stopping);
+            }
+            catch (TimeoutException)
+            {
+                // A comment now and then keeps proxies and the browser from closing an idle stream.
+                await context.Response.WriteAsync(": idle\n\n", stopping);
+                await context.Response.Body.FlushAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private IResult WithProfile(string id, Func<LoadedProfile, byte[]?> view)

@@ -33,6 +33,7 @@ internal static class RecordCommand
         var lines = new Option<bool>("--lines") { Description = "Keep the executing line of each frame instead of merging per function" };
         var pid = CommonOptions.Pid();
         var command = CommonOptions.Command();
+        var serve = new Option<bool>("--serve") { Description = "Show the recording live in the browser (as sonde view does), and keep serving it after it ends" };
 
         var record = new Command("record", Examples.Describe(
             "Sample a Python program's stacks from outside, without pausing or slowing it, and write a profile. A .sonde " +
@@ -40,14 +41,15 @@ internal static class RecordCommand
             "sonde record -- python3 app.py --port 8000",
             "sonde record -o profile.svg -- python3 app.py --port 8000",
             "sonde record -p 4242 -d 30 -o profile.speedscope.json",
-            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg"))
+            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg",
+            "sonde record --serve -- python3 app.py"))
         {
-            output, format, rate, duration, idle, gil, threads, lines, pid, command,
+            output, format, rate, duration, idle, gil, threads, lines, pid, command, serve,
         };
         record.SetAction(result => Run(new RecordOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(rate), result.GetValue(duration),
             result.GetValue(idle), result.GetValue(gil), result.GetValue(threads), result.GetValue(lines),
-            result.GetValue(pid), result.GetValue(command) ?? []), terminal));
+            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(serve)), terminal));
         return record;
     }
 
@@ -80,6 +82,7 @@ internal static class RecordCommand
         metadata.Sampler.RequestedRateHz = options.Rate;
         metadata.GitCommit = GitCommit.OfProcess(pid);
 
+        using var live = options.Serve && target is not null ? LiveView.Start(recorder, Path.GetFileName(outputPath), terminal, signals.Token) : null;
         StreamingProfileFile? streaming = null;
         if (target is not null)
         {
@@ -118,6 +121,7 @@ internal static class RecordCommand
         }
         else ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
         RecordingSummary.Print(terminal, recorder.Profile, outputPath);
+        live?.ServeUntilStopped(terminal);
         return launched?.WaitForExit() ?? ExitCodes.Ok;
     }
 

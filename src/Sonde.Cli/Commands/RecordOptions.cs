@@ -11,4 +11,5 @@ internal sealed record RecordOptions(
     bool Threads,
     bool Lines,
     int? Pid,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    bool Serve = false);

@@ -58,7 +58,7 @@ class App {
     this.summary.weights.forEach((w, i) => weight.append(el("option", { value: i }, `${w.name} (${w.unit})`)));
     weight.addEventListener("change", () => { this.weight = Number(weight.value); this.reload(); });
     const thread = document.getElementById("thread");
-    this.summary.threads.forEach((t, i) => thread.append(el("option", { value: i }, t.name ? `${t.name} (${t.tid})` : `thread ${t.tid}`)));
+    this.listThreads();
     thread.addEventListener("change", () => { this.thread = Number(thread.value); this.reload(); });
     if (profiles.some((p) => p.role === "base")) document.querySelector('[data-view="diff"]').hidden = false;
     this.source.setFiles(this.summary.sources);
@@ -73,11 +73,49 @@ class App {
     });
     window.addEventListener("resize", () => this.redraw());
     await this.reload();
+    if (this.summary.live) this.follow();
+  }
+
+  listThreads() {
+    const thread = document.getElementById("thread");
+    while (thread.options.length > 1) thread.remove(1);
+    this.summary.threads.forEach((t, i) => thread.append(el("option", { value: i }, t.name ? `${t.name} (${t.tid})` : `thread ${t.tid}`)));
+    thread.value = String(this.thread);
+  }
+
+  // A live recording (sonde record --serve): each update event means a newer copy of the profile; updates that
+  // arrive while one is loading collapse into one.
+  follow() {
+    document.body.dataset.live = this.summary.live;
+    const events = new EventSource("/api/events");
+    events.addEventListener("update", async (event) => {
+      this.pending = JSON.parse(event.data);
+      if (this.refreshing) return;
+      this.refreshing = true;
+      try {
+        while (this.pending) {
+          this.pending = null;
+          this.summary = await this.fetchJson("/api/p/0/summary");
+          this.functions = this.summary.functions;
+          this.describe();
+          this.listThreads();
+          this.source.setFiles(this.summary.sources);
+          await this.reload();
+          document.body.dataset.live = this.summary.live;
+          document.body.dataset.samples = String(this.summary.samples);
+        }
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.refreshing = false;
+      }
+    });
   }
 
   describe() {
     const s = this.summary, m = s.metadata;
     const parts = [`${s.samples.toLocaleString("en-US")} samples`, s.mode];
+    if (s.live) parts.unshift(s.live === "recording" ? "LIVE: recording" : "recording ended");
     if (s.exact) parts.push("exact call counts");
     if (m.python) parts.push(`Python ${m.python}`);
     if (m.durationNs) parts.push(formatValue(m.durationNs, "nanoseconds"));
