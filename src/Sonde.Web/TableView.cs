@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Sonde.Profiles.Views;
 
 namespace Sonde.Web;
 
@@ -30,19 +29,51 @@ internal static class TableView
             }
             else
             {
+                var tree = loaded.Tree(weight, thread);
                 JsonText.String(json, "unit", profile.WeightTypes[weight].Unit);
                 json.WriteBoolean("calls", false);
-                json.WriteNumber("total", loaded.Tree(weight, thread).GrandTotal);
-                Func<int, bool>? include = thread < 0 ? null : t => t == thread;
+                json.WriteNumber("total", tree.GrandTotal);
+                var (own, total, edges) = Aggregate(tree, ids.Keys.Count);
                 json.WriteStartArray("rows");
-                foreach (var f in FunctionTable.Build(profile, weight, include)) Row(json, ids.IdOf(f.Function), f.Own, f.Total, null);
+                for (var f = 0; f < total.Length; f++)
+                    if (total[f] != 0) Row(json, f, own[f], total[f], null);
                 json.WriteEndArray();
                 json.WriteStartArray("edges");
-                foreach (var e in EdgeTable.Build(profile, weight, include)) Row(json, ids.IdOf(e.Caller), ids.IdOf(e.Callee), e.Total, null);
+                foreach (var ((caller, callee), weightSum) in edges) Row(json, caller, callee, weightSum, null);
                 json.WriteEndArray();
             }
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// Per-function own and total weight, and per caller → callee total, from the merged tree rather than the
+    /// samples: a node's total counts toward its function (or edge) unless an ancestor already counted it, which
+    /// is what counting each function once per sample gives, at the cost of the tree's size instead of the
+    /// sample count.
+    /// </summary>
+    internal static (long[] Own, long[] Total, Dictionary<(int Caller, int Callee), long> Edges) Aggregate(MergedTree tree, int functionCount)
+    {
+        var own = new long[functionCount];
+        var total = new long[functionCount];
+        var edges = new Dictionary<(int, int), long>();
+        for (var n = 0; n < tree.Count; n++)
+        {
+            var fn = tree.Function[n];
+            own[fn] += tree.Own[n];
+            var outermost = true;
+            for (var a = tree.Parent[n]; a >= 0 && outermost; a = tree.Parent[a]) outermost = tree.Function[a] != fn;
+            if (outermost) total[fn] += tree.Total[n];
+
+            var parent = tree.Parent[n];
+            if (parent < 0) continue;
+            var caller = tree.Function[parent];
+            var outermostEdge = true;
+            for (var m = parent; tree.Parent[m] >= 0 && outermostEdge; m = tree.Parent[m])
+                outermostEdge = tree.Function[tree.Parent[m]] != caller || tree.Function[m] != fn;
+            if (outermostEdge) edges[(caller, fn)] = edges.GetValueOrDefault((caller, fn)) + tree.Total[n];
+        }
+        return (own, total, edges);
     }
 
     /// <summary>One row as a short array: the table of a large profile has tens of thousands.</summary>
