@@ -11,6 +11,7 @@ internal sealed class LoadedProfile
 {
     private readonly ConcurrentDictionary<string, byte[]> _views = new();
     private readonly Dictionary<(int Weight, int Thread), MergedTree> _trees = [];
+    private readonly Dictionary<(int Weight, int Thread), CallEdgeRow[]> _edges = [];
     private readonly Lock _lock = new();
 
     public LoadedProfile(string id, string name, Profile profile)
@@ -46,6 +47,18 @@ internal sealed class LoadedProfile
             tree = MergedTree.Build(Profile, Functions, weight, thread < 0 ? null : t => t == thread);
             _trees.Add((weight, thread), tree);
             return tree;
+        }
+    }
+
+    /// <summary>Every caller → callee pair of one weight and thread, as the relations view filters them.</summary>
+    public CallEdgeRow[] Edges(int weight, int thread)
+    {
+        lock (_lock)
+        {
+            if (_edges.TryGetValue((weight, thread), out var edges)) return edges;
+            edges = TableView.Edges(this, weight, thread);
+            _edges.Add((weight, thread), edges);
+            return edges;
         }
     }
 

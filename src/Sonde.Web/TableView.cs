@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Sonde.Web;
 
 /// <summary>
-/// Per-function own and total weight, and the caller → callee edges the table's callers and callees panes show.
-/// An exact profile (cProfile, <c>sonde trace</c>) gives its counted calls and times instead of sampled weights.
+/// Per-function own and total weight for the function table; the callers and callees of the selected function
+/// come from <see cref="RelationsView"/>, so the table's JSON stays small. An exact profile (cProfile, <c>sonde trace</c>) gives its counted calls and times instead of sampled weights.
 /// </summary>
 internal static class TableView
 {
@@ -23,9 +23,6 @@ internal static class TableView
                 json.WriteStartArray("rows");
                 foreach (var f in graph.Functions) Row(json, ids.IdOf(f.Function), f.OwnNs, f.TotalNs, f.Calls);
                 json.WriteEndArray();
-                json.WriteStartArray("edges");
-                foreach (var e in graph.Edges) Row(json, ids.IdOf(e.Caller), ids.IdOf(e.Callee), e.TotalNs, e.Calls);
-                json.WriteEndArray();
             }
             else
             {
@@ -33,13 +30,10 @@ internal static class TableView
                 JsonText.String(json, "unit", profile.WeightTypes[weight].Unit);
                 json.WriteBoolean("calls", false);
                 json.WriteNumber("total", tree.GrandTotal);
-                var (own, total, edges) = Aggregate(tree, ids.Keys.Count);
+                var (own, total, _) = Aggregate(tree, ids.Keys.Count);
                 json.WriteStartArray("rows");
                 for (var f = 0; f < total.Length; f++)
                     if (total[f] != 0) Row(json, f, own[f], total[f], null);
-                json.WriteEndArray();
-                json.WriteStartArray("edges");
-                foreach (var ((caller, callee), weightSum) in edges) Row(json, caller, callee, weightSum, null);
                 json.WriteEndArray();
             }
             json.WriteEndObject();
@@ -74,6 +68,19 @@ internal static class TableView
             if (outermostEdge) edges[(caller, fn)] = edges.GetValueOrDefault((caller, fn)) + tree.Total[n];
         }
         return (own, total, edges);
+    }
+
+    /// <summary>
+    /// Every caller → callee pair with its total (and calls, for an exact profile), which the relations view
+    /// filters per function.
+    /// </summary>
+    public static CallEdgeRow[] Edges(LoadedProfile loaded, int weight, int thread)
+    {
+        var ids = loaded.Functions;
+        if (loaded.Profile.CallGraph is { HasCallCounts: true } graph && thread < 0)
+            return graph.Edges.Select(e => new CallEdgeRow(ids.IdOf(e.Caller), ids.IdOf(e.Callee), e.TotalNs, e.Calls)).ToArray();
+        var (_, _, edges) = Aggregate(loaded.Tree(weight, thread), ids.Keys.Count);
+        return edges.Select(e => new CallEdgeRow(e.Key.Caller, e.Key.Callee, e.Value, null)).ToArray();
     }
 
     /// <summary>One row as a short array: the table of a large profile has tens of thousands.</summary>

@@ -128,6 +128,7 @@ public sealed class ViewServer : IAsyncDisposable
         }
         var first = _profiles[0];
         first.View("table/0/-1", () => TableView.Build(first, 0, -1));
+        first.Edges(0, -1);
         first.View("timeline/0", () => TimelineView.Build(first, 0, TimelineView.DefaultBins));
     });
 
@@ -177,6 +178,11 @@ public sealed class ViewServer : IAsyncDisposable
         {
             var (weight, thread) = (p.WeightIndex(w), p.ThreadIndex(t));
             return p.View($"table/{weight}/{thread}", () => TableView.Build(p, weight, thread));
+        }));
+        app.MapGet("/api/p/{id}/relations", (string id, int? w, int? t, int? fn) => WithProfile(id, p =>
+        {
+            var (weight, thread) = (p.WeightIndex(w), p.ThreadIndex(t));
+            return fn is { } f && f >= 0 && f < p.Functions.Keys.Count ? RelationsView.Build(p.Edges(weight, thread), f) : null;
         }));
         app.MapGet("/api/p/{id}/timeline", (string id, int? w) => WithProfile(id, p =>
         {

@@ -50,6 +50,7 @@ public sealed class ExactProfileTests(BrowserFixture browser)
             .Where(e => e.Callee == "fib").ToList();
         Assert.Equal(2, intoFib.Count);
         await page.ClickAsync("#functions tbody tr:has(td.name:text-is('fib'))");
+        await page.WaitReadyAsync();
         foreach (var edge in intoFib)
         {
             var cells = await page.Locator($"#callers tr:has(td.name:text-is('{edge.Caller}')) td").AllTextContentsAsync();

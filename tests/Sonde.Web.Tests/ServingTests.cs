@@ -76,6 +76,8 @@ public sealed class ServingTests
                 "etc/passwd",
                 "api/p/0/lines?file=" + Uri.EscapeDataString("/etc/passwd"),
                 "api/p/7/summary",
+                "api/p/0/relations?fn=99999",
+                "api/p/0/relations",
                 "api/diff",
             ];
             foreach (var path in refused)

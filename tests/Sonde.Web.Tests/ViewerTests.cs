@@ -89,6 +89,7 @@ public sealed class ViewerTests(BrowserFixture browser)
         await page.ClickAsync("#functions th[data-key='name']");
         Assert.Equal(["main", "parse", "render", "tokenize"], Names(await page.Locator("#functions tbody td.name").AllTextContentsAsync()));
         await page.ClickAsync("#functions tbody tr:has(td.name:text-is('parse'))");
+        await page.WaitReadyAsync();
         Assert.Equal(["main"], Names(await page.Locator("#callers td.name").AllTextContentsAsync()));
         Assert.Equal(["tokenize"], Names(await page.Locator("#callees td.name").AllTextContentsAsync()));
         var parseRow = await page.Locator("#functions tbody tr:has(td.name:text-is('parse')) td").AllTextContentsAsync();

@@ -17,7 +17,9 @@ export class FunctionTableView {
 
   setData(data) {
     this.data = data;
+    this.relations = null;
     this.render();
+    if (this.selected >= 0) this.select(this.selected);
   }
 
   columns() {
@@ -87,29 +89,36 @@ export class FunctionTableView {
     this.renderRelations();
   }
 
-  select(fn) {
+  async select(fn) {
     this.selected = fn;
     for (const tr of document.querySelectorAll("#functions tbody tr")) tr.classList.toggle("selected", Number(tr.dataset.fn) === fn);
-    this.renderRelations();
+    document.body.dataset.state = "loading";
+    try {
+      this.relations = await this.app.fetchJson(`/api/p/0/relations?w=${this.app.weight}&t=${this.app.thread}&fn=${fn}`);
+      this.renderRelations();
+    } catch (error) {
+      this.app.fail(error);
+    }
+    document.body.dataset.state = "ready";
   }
 
+  // The selected function's callers and callees, fetched per function so the table's own JSON stays small.
   renderRelations() {
     const f = this.app.functions;
+    const relations = this.relations && this.relations.fn === this.selected ? this.relations : { callers: [], callees: [] };
     document.getElementById("relations-name").textContent = this.selected >= 0 ? f.name[this.selected] : "(click a function)";
-    const fill = (id, edges, end) => {
+    const fill = (id, rows) => {
       const body = document.querySelector(`#${id} tbody`);
       clear(body);
-      for (const e of edges.sort((a, b) => b[2] - a[2]).slice(0, 200)) {
-        const other = e[end];
+      for (const [other, total, calls] of rows) {
         const tr = el("tr", {}, el("td", { class: "name" }, f.name[other]),
-          el("td", {}, formatValue(e[2], this.data.unit)), el("td", {}, percent(e[2], this.data.total)));
-        if (this.data.calls) tr.append(el("td", {}, `${(e[3] || 0).toLocaleString("en-US")} calls`));
+          el("td", {}, formatValue(total, this.data.unit)), el("td", {}, percent(total, this.data.total)));
+        if (this.data.calls) tr.append(el("td", {}, `${(calls || 0).toLocaleString("en-US")} calls`));
         tr.addEventListener("click", () => this.select(other));
         body.append(tr);
       }
     };
-    const edges = this.selected >= 0 ? this.data.edges : [];
-    fill("callers", edges.filter((e) => e[1] === this.selected), 0);
-    fill("callees", edges.filter((e) => e[0] === this.selected), 1);
+    fill("callers", relations.callers);
+    fill("callees", relations.callees);
   }
 }
