@@ -21,12 +21,13 @@ public sealed class ViewServer : IAsyncDisposable
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private readonly WebApplication _app;
+    private readonly SourceFiles _sources;
     private readonly Lock _publishLock = new();
-    private List<LoadedProfile> _profiles;
+    // Replaced whole by Publish, and read by request handlers without the lock.
+    private volatile List<LoadedProfile> _profiles;
     private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _generation;
     private bool _recording;
-    private readonly SourceFiles _sources;
 
     private ViewServer(WebApplication app, List<LoadedProfile> profiles, SourceFiles sources, bool recording)
     {
@@ -95,8 +96,8 @@ public sealed class ViewServer : IAsyncDisposable
             throw new UsageException($"cannot listen on {options.Host}:{options.Port} ({e.Message.TrimEnd('.')}); choose another --port, or leave it out for a free one");
         }
         var bound = new Uri(app.Urls.First());
-        var shownHost = loopbackOnly ? "127.0.0.1" : options.Host;
-        server.Url = new UriBuilder("http", address.AddressFamily == AddressFamily.InterNetworkV6 && !loopbackOnly ? $"[{shownHost}]" : shownHost, bound.Port, "/").Uri;
+        var shownHost = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        server.Url = new UriBuilder("http", shownHost, bound.Port, "/").Uri;
         return server;
     }
 

@@ -164,9 +164,10 @@ class App {
         if (!this.timelineData) this.timelineData = await this.fetchJson(`/api/p/0/timeline?w=${this.weight}`);
         this.timeline.setData(this.timelineData);
       } else if (view === "diff") {
-        if (!this.diff) {
-          this.diff = new DiffView(this);
+        this.diff ??= new DiffView(this);
+        if (this.diffWeight !== this.weight) {
           this.diff.setData(await this.fetchJson(`/api/diff?w=${this.weight}`));
+          this.diffWeight = this.weight;
         } else this.diff.chart.draw();
       }
     } catch (error) {
