@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Net;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
 using Sonde.Cli.Targets;
@@ -38,9 +39,6 @@ internal static class ViewCommand
     {
         var profile = FormatRegistry.ReadFile(options.File);
         var baseline = options.Base is null ? null : FormatRegistry.ReadFile(options.Base);
-        if (options.Host is { } host && host != DefaultHost)
-            terminal.Error.WriteLine(terminal.Yellow($"sonde: warning: listening on {TerminalText.Escape(host)}: anyone who can reach this address can read the profiles and their source files", forError: true));
-
         using var signals = new TerminationSignals();
         var serverOptions = new ViewServerOptions(
             (Path.GetFileName(options.File), profile),
@@ -51,6 +49,8 @@ internal static class ViewCommand
         var server = ViewServer.StartAsync(serverOptions, signals.Token).GetAwaiter().GetResult();
         try
         {
+            if (options.Host is { } host && !IPAddress.IsLoopback(IPAddress.Parse(host)))
+                terminal.Error.WriteLine(terminal.Yellow($"sonde: warning: listening on {TerminalText.Escape(host)}: anyone who can reach this address can read the profiles and their source files", forError: true));
             terminal.Out.WriteLine($"sonde: serving {TerminalText.Escape(options.File)} at {server.Url} (Ctrl-C to stop)");
             terminal.Out.Flush();
             var preparing = server.PrepareViewsAsync();
