@@ -115,6 +115,7 @@ class App {
   describe() {
     const s = this.summary, m = s.metadata;
     const parts = [`${s.samples.toLocaleString("en-US")} samples`, s.mode];
+    if (s.samples === 0) parts.push(s.live ? "waiting for the first samples" : "nothing was sampled, so there is nothing to draw");
     if (s.live) parts.unshift(s.live === "recording" ? "LIVE: recording" : "recording ended");
     if (s.exact) parts.push("exact call counts");
     if (m.python) parts.push(`Python ${m.python}`);

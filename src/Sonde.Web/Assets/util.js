@@ -38,7 +38,9 @@ export function formatValue(value, unit) {
 }
 
 export function percent(part, whole) {
-  return whole > 0 ? (100 * part / whole).toFixed(part / whole < 0.001 ? 3 : 1) + "%" : "–";
+  if (!(whole > 0)) return "–";
+  if (part === 0) return "0%";
+  return (100 * part / whole).toFixed(Math.abs(part / whole) < 0.001 ? 3 : 1) + "%";
 }
 
 // A stable warm colour per function name, so a function keeps its colour across zooms and views.
