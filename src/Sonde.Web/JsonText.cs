@@ -10,7 +10,7 @@ namespace Sonde.Web;
 /// </summary>
 internal static class JsonText
 {
-    private static readonly JsonWriterOptions _options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = false };
+    private static readonly JsonWriterOptions _options = new() { Encoder = JavaScriptEncoder.Default };
 
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
