@@ -132,10 +132,10 @@ class App {
     this.tree = new CallTree(tree, this.functions);
     this.tableData = null;
     this.timelineData = null;
-    this.flame.setTree(this.tree);
-    this.sunburst.setTree(this.tree);
     this.calltreeLoaded = false;
-    this.applySearch();
+    const hit = this.applySearch();
+    this.flame.setTree(this.tree, hit);
+    this.sunburst.setTree(this.tree, hit);
     await this.show(this.view);
   }
 
@@ -191,17 +191,20 @@ class App {
 
   search(text) {
     this.match = matcher(text);
-    this.applySearch();
+    const hit = this.applySearch();
+    this.flame.hit = hit;
+    this.sunburst.hit = hit;
+    this.redraw();
     if (this.view === "table") this.table.render();
     if (this.view === "tree") { this.calltree.setTree(this.tree); }
   }
 
+  // Marks the frames the search matches and reports their share; returns the marks for the charts.
   applySearch() {
     const { hit, covered } = this.tree.search(this.match);
-    this.flame.setHighlight(hit);
-    this.sunburst.setHighlight(hit);
     document.getElementById("search-result").textContent = this.match ? `matched ${percent(covered, this.tree.grandTotal)}` : "";
     document.body.dataset.matched = this.match ? String(covered) : "";
+    return hit;
   }
 
   zoomed(view, node) {

@@ -28,6 +28,7 @@ export class DiffView {
     for (let n = 0; n < this.tree.count; n++) this.maxDelta = Math.max(this.maxDelta, Math.abs(this.delta(n)));
     document.getElementById("diff-note").textContent = `against ${data.baseName}: red grew, blue shrank, as a share of each profile's total`;
     this.chart.setTree(this.tree);
+    this.chart.draw();
     this.renderTable();
   }
 

@@ -25,15 +25,11 @@ export class FlameChart {
     });
   }
 
-  setTree(tree) {
+  // Takes a new tree (unzoomed) and search highlight without drawing: the caller draws once when all is set.
+  setTree(tree, hit = null) {
     this.tree = tree;
     this.zoomNode = -1;
-    this.draw();
-  }
-
-  setHighlight(hit) {
     this.hit = hit;
-    this.draw();
   }
 
   zoom(node) {

@@ -22,8 +22,8 @@ export class Sunburst {
     });
   }
 
-  setTree(tree) { this.tree = tree; this.zoomNode = -1; this.draw(); }
-  setHighlight(hit) { this.hit = hit; this.draw(); }
+  // As FlameChart.setTree: no drawing until the caller asks.
+  setTree(tree, hit = null) { this.tree = tree; this.zoomNode = -1; this.hit = hit; }
   zoom(node) { this.zoomNode = node; this.draw(); this.onZoom(node); }
 
   geometry() {
