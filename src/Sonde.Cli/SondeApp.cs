@@ -22,6 +22,7 @@ public static class SondeApp
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
             TopCommand.Create(terminal),
+            ViewCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

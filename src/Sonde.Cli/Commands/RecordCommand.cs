@@ -34,6 +34,7 @@ internal static class RecordCommand
         var subprocesses = CommonOptions.Subprocesses();
         var pid = CommonOptions.Pid();
         var command = CommonOptions.Command();
+        var serve = new Option<bool>("--serve") { Description = "Show the recording live in the browser (as sonde view does), and keep serving it after it ends" };
 
         var record = new Command("record", Examples.Describe(
             "Sample a Python program's stacks from outside, without pausing or slowing it, and write a profile. A .sonde " +
@@ -42,14 +43,15 @@ internal static class RecordCommand
             "sonde record -o profile.svg -- python3 app.py --port 8000",
             "sonde record -p 4242 -d 30 -o profile.speedscope.json",
             "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg",
-            "sonde record --subprocesses -o workers.svg -- python3 -m mypkg.pool_job"))
+            "sonde record --subprocesses -o workers.svg -- python3 -m mypkg.pool_job",
+            "sonde record --serve -- python3 app.py"))
         {
-            output, format, rate, duration, idle, gil, threads, lines, subprocesses, pid, command,
+            output, format, rate, duration, idle, gil, threads, lines, subprocesses, pid, command, serve,
         };
         record.SetAction(result => Run(new RecordOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(rate), result.GetValue(duration),
             result.GetValue(idle), result.GetValue(gil), result.GetValue(threads), result.GetValue(lines),
-            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses)), terminal));
+            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses), result.GetValue(serve)), terminal));
         return record;
     }
 
@@ -92,6 +94,7 @@ internal static class RecordCommand
         metadata.Sampler.RequestedRateHz = options.Rate;
         metadata.GitCommit = GitCommit.OfProcess(pid);
 
+        using var live = options.Serve && (target is not null || options.Subprocesses) ? LiveView.Start(recorder, Path.GetFileName(outputPath), terminal, signals.Token) : null;
         StreamingProfileFile? streaming = null;
         if (target is not null || options.Subprocesses)
         {
@@ -145,6 +148,7 @@ internal static class RecordCommand
         }
         else ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
         RecordingSummary.Print(terminal, recorder.Profile, outputPath);
+        live?.ServeUntilStopped(terminal);
         return launched?.WaitForExit() ?? ExitCodes.Ok;
     }
 

@@ -12,4 +12,5 @@ internal sealed record RecordOptions(
     bool Lines,
     int? Pid,
     IReadOnlyList<string> Command,
-    bool Subprocesses = false);
+    bool Subprocesses = false,
+    bool Serve = false);
