@@ -21,6 +21,8 @@ public static class SondeApp
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
+            DiffCommand.Create(terminal),
+            CheckCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");
