@@ -3,8 +3,10 @@ using Sonde.Profiles.Errors;
 namespace Sonde.Profiles.Diff;
 
 /// <summary>
-/// The CI gate: a value regressed when it grew by more than the allowed percentage, by at least the minimum share of
-/// the run, and by more than sampling error explains (exact values need no test).
+/// The CI gate. A value regressed when its estimated growth is beyond the allowed percentage, at least the minimum
+/// share of the run, and, for sampled values, significant (the diff's z-test with Benjamini-Hochberg). Cutting at the
+/// threshold itself balances the two errors: a true growth well below it rarely fails, one well above it rarely
+/// passes (docs/diff.md).
 /// </summary>
 public static class RegressionCheck
 {
@@ -14,7 +16,7 @@ public static class RegressionCheck
     {
         var items = new List<CheckItem>();
         var minChange = rules.MinChangePercent / 100 * diff.Base.Total;
-        if (rules.WholeRun) items.Add(new CheckItem(null, CheckedValue.Run, diff.Run, Verdict(diff.Run, rules.MaxRegressionPercent, 0)));
+        if (rules.WholeRun) items.Add(Item(null, CheckedValue.Run, diff.Run, rules.MaxRegressionPercent, 0));
         if (rules.Functions.Count > 0)
         {
             foreach (var pattern in rules.Functions)
@@ -24,21 +26,22 @@ public static class RegressionCheck
                     throw new UsageException($"--function '{pattern}' matches no function in BASE or NEW; patterns are regular expressions matched against file:line(function)");
                 foreach (var function in matched)
                     if (!items.Any(i => i.Function == function.Function))
-                        items.Add(new CheckItem(function.Function, CheckedValue.Total, function.Total, Verdict(function.Total, rules.MaxRegressionPercent, minChange)));
+                        items.Add(Item(function.Function, CheckedValue.Total, function.Total, rules.MaxRegressionPercent, minChange));
             }
         }
         else if (!rules.WholeRun)
         {
             foreach (var function in diff.Functions)
-                items.Add(new CheckItem(function.Function, CheckedValue.Own, function.Own, Verdict(function.Own, rules.MaxRegressionPercent, minChange)));
+                items.Add(Item(function.Function, CheckedValue.Own, function.Own, rules.MaxRegressionPercent, minChange));
         }
         return items.OrderBy(i => i.Verdict switch { CheckVerdict.Regressed => 0, CheckVerdict.NotSignificant => 1, _ => 2 })
             .ThenByDescending(i => i.Change.Delta).ToList();
     }
 
-    private static CheckVerdict Verdict(Change change, double maxPercent, double minChange)
+    private static CheckItem Item(FunctionKey? function, CheckedValue value, Change change, double maxPercent, double minChange)
     {
-        if (change.Delta <= 0 || change.Delta < minChange || change.Relative * 100 <= maxPercent) return CheckVerdict.Passed;
-        return change.IsReal ? CheckVerdict.Regressed : CheckVerdict.NotSignificant;
+        var verdict = change.Delta <= 0 || change.Delta < minChange || change.Relative * 100 <= maxPercent ? CheckVerdict.Passed
+            : change.IsReal ? CheckVerdict.Regressed : CheckVerdict.NotSignificant;
+        return new CheckItem(function, value, change, verdict);
     }
 }

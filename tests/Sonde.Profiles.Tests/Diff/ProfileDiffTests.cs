@@ -140,6 +140,20 @@ public sealed class ProfileDiffTests
     }
 
     [Fact]
+    public void Growth_beyond_the_threshold_that_sampling_error_explains_does_not_fail()
+    {
+        // warm grew 40%, but from 20 samples to 28: well within sampling error.
+        var warm = new Frame("warm", "app.py", 30);
+        var diff = ProfileDiff.Of(Sampled((2000, [_main, _hot]), (20, [_main, warm]), (1980, [_main, _cold])), "a",
+            Sampled((2000, [_main, _hot]), (28, [_main, warm]), (1980, [_main, _cold])), "b");
+
+        var item = RegressionCheck.Evaluate(diff, new CheckRules(10, [], false, 0)).Single(i => i.Function!.Value.Function == "warm");
+
+        Assert.Equal(0.4, item.Change.Relative, 12);
+        Assert.Equal(CheckVerdict.NotSignificant, item.Verdict);
+    }
+
+    [Fact]
     public void Check_gates_total_time_of_named_functions_and_the_whole_run()
     {
         var diff = ProfileDiff.Of(Sampled((4000, [_main, _hot]), (6000, [_main, _cold])), "a",
