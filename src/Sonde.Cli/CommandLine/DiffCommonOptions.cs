@@ -13,7 +13,7 @@ internal static class DiffCommonOptions
 
     public static Option<double> FalseDiscoveryRate() => new("--fdr")
     {
-        Description = $"The false discovery rate at which a change counts as significant (default {ProfileDiff.DefaultFalseDiscoveryRate})",
+        Description = "The false discovery rate at which a change counts as significant",
         DefaultValueFactory = _ => ProfileDiff.DefaultFalseDiscoveryRate,
     };
 }

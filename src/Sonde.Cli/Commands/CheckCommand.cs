@@ -20,7 +20,7 @@ internal static class CheckCommand
         var baseline = new Option<string?>("--baseline", "-b") { Description = "The profile NEW must not be slower than (required)" };
         var maxRegression = new Option<double>("--max-regression")
         {
-            Description = $"Allowed growth in percent of the baseline (default {CheckRules.DefaultMaxRegressionPercent})",
+            Description = "Allowed growth in percent of the baseline",
             DefaultValueFactory = _ => CheckRules.DefaultMaxRegressionPercent,
         };
         var functions = new Option<string[]>("--function")
@@ -31,7 +31,7 @@ internal static class CheckCommand
         var total = new Option<bool>("--total") { Description = "Gate the whole run's time" };
         var minChange = new Option<double>("--min-change")
         {
-            Description = $"Ignore growth under this percentage of the baseline's whole run (default {CheckRules.DefaultMinChangePercent})",
+            Description = "Ignore growth under this percentage of the baseline's whole run",
             DefaultValueFactory = _ => CheckRules.DefaultMinChangePercent,
         };
         var weight = DiffCommonOptions.Weight();

@@ -22,7 +22,7 @@ internal static class DiffCommand
         var json = CommonOptions.Json();
         var weight = DiffCommonOptions.Weight();
         var fdr = DiffCommonOptions.FalseDiscoveryRate();
-        var limit = new Option<int>("--limit", "-n") { Description = $"Show this many functions, 0 for all (default {DefaultLimit})", DefaultValueFactory = _ => DefaultLimit };
+        var limit = new Option<int>("--limit", "-n") { Description = "Show this many functions, 0 for all", DefaultValueFactory = _ => DefaultLimit };
 
         var diff = new Command("diff", Examples.Describe(
             "Compare two profiles function by function: own and total time in each, the change, and whether the change is " +

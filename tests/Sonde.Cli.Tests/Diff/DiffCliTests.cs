@@ -8,7 +8,7 @@ namespace Sonde.Cli.Tests.Diff;
 
 /// <summary>
 /// `sonde diff` and `sonde check` through the real CLI on cProfile files written by Python's own cProfile, where
-/// the ground truth is the work the fixture was told to do: hot runs twice the iterations in the second profile.
+/// the ground truth is the work the fixture was told to do: hot runs three times the iterations in the second profile.
 /// </summary>
 public sealed class DiffCliTests : IClassFixture<DiffCliTests.CProfiles>
 {
@@ -52,8 +52,8 @@ public sealed class DiffCliTests : IClassFixture<DiffCliTests.CProfiles>
         Assert.Equal(JsonValueKind.Null, own.GetProperty("p").ValueKind);
         Assert.Equal("measured", own.GetProperty("significance").GetString());
         Assert.Equal(own.GetProperty("new").GetDouble() - own.GetProperty("base").GetDouble(), own.GetProperty("delta").GetDouble(), 0);
-        // Twice the iterations: the time grows by far more than noise on a busy machine (at least +40%).
-        Assert.True(own.GetProperty("relative").GetDouble() > 0.4, own.ToString());
+        // Three times the iterations: the time grows by far more than noise on a busy machine (at least +60%).
+        Assert.True(own.GetProperty("relative").GetDouble() > 0.6, own.ToString());
         // warm and cool were given the same work in both runs: whatever a busy machine does to them, hot grew more.
         foreach (var steady in functions.Where(f => f.GetProperty("function").GetString() is "warm" or "cool"))
             Assert.True(steady.GetProperty("own").GetProperty("relative").GetDouble() < own.GetProperty("relative").GetDouble(), steady.ToString());
@@ -136,7 +136,7 @@ public sealed class DiffCliTests : IClassFixture<DiffCliTests.CProfiles>
         Assert.Contains("\\[link\\]\\(http\\://x\\)\\`code\\`", escaped);
     }
 
-    /// <summary>Two cProfile files of the diff workload, the second with hot given twice the iterations.</summary>
+    /// <summary>Two cProfile files of the diff workload, the second with hot given three times the iterations.</summary>
     public sealed class CProfiles : IDisposable
     {
         private readonly TempDirectory _temp = new();
@@ -147,8 +147,8 @@ public sealed class DiffCliTests : IClassFixture<DiffCliTests.CProfiles>
                          ?? PythonInstalls.All.First(p => p.Path is not null).Path!;
             Base = _temp.File("base.prof");
             Slow = _temp.File("slow.prof");
-            Profile(python, Base);
-            Profile(python, Slow, "--slow", "hot=2");
+            // Side by side, and with three times the work, so a busy machine's swings can't hide the change.
+            Task.WaitAll(Task.Run(() => Profile(python, Base)), Task.Run(() => Profile(python, Slow, "--slow", "hot=3")));
         }
 
         public string Base { get; }
