@@ -19,13 +19,16 @@ internal sealed class PathTotals
     {
         var sums = new double[profile.Stacks.Count];
         var squares = new double[profile.Stacks.Count];
+        // A record that stands for n samples (folded stacks' counts) is n samples of weight w/n: its squares sum to w²/n.
+        var countIndex = profile.WeightIndex(WeightType.Samples.Name);
         for (var i = 0; i < profile.SampleCount; i++)
         {
             var stack = profile.StackIdOf(i);
             if (stack < 0) continue;
             var weight = profile.WeightOf(i, weightIndex) * unitsPerWeight;
+            var count = countIndex >= 0 ? Math.Max(1, profile.WeightOf(i, countIndex)) : 1;
             sums[stack] += weight;
-            squares[stack] += weight * weight;
+            squares[stack] += weight * weight / count;
         }
         for (var s = 0; s < sums.Length; s++)
         {

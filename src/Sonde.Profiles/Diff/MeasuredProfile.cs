@@ -50,7 +50,8 @@ public sealed class MeasuredProfile
     /// Measures a profile. Sampled: each sample's weight, in the diff's unit, goes to its stack; a function's own value
     /// is the sum over the samples where it is innermost, its total over those where it is anywhere on the stack.
     /// The variance of such a sum, given the whole run's total, is Σ w²(I - p)² over the samples (I = 1 when the
-    /// sample counts for the function, p its share): the binomial variance when every weight is one sample.
+    /// sample counts for the function, p its share): the binomial variance when every weight is one sample. A record
+    /// that stands for several samples (its <c>samples</c> weight, as in folded stacks) counts as that many.
     /// Exact (a call graph, or a memory profile): the recorded values, with no sampling variance.
     /// </summary>
     public static MeasuredProfile Of(Profile profile, string name, DiffMeasure measure)
@@ -68,6 +69,9 @@ public sealed class MeasuredProfile
         var unitsPerWeight = measure.UnitsPerWeightIn(profile);
         var sums = new double[profile.Stacks.Count];
         var squares = new double[profile.Stacks.Count];
+        // Aggregated formats (folded stacks, pprof) hold one record per stack with a count of samples in it: a record
+        // of n samples and weight w stands for n samples of weight w/n, whose squares add up to w²/n.
+        var countIndex = profile.WeightIndex(WeightType.Samples.Name);
         long samples = 0;
         for (var i = 0; i < profile.SampleCount; i++)
         {
@@ -75,9 +79,10 @@ public sealed class MeasuredProfile
             if (stack < 0) continue;
             var weight = profile.WeightOf(i, weightIndex) * unitsPerWeight;
             if (weight == 0) continue;
-            samples++;
+            var count = countIndex >= 0 ? Math.Max(1, profile.WeightOf(i, countIndex)) : 1;
+            samples += count;
             sums[stack] += weight;
-            squares[stack] += weight * weight;
+            squares[stack] += weight * weight / count;
         }
         double total = 0, totalSquares = 0;
         for (var s = 0; s < sums.Length; s++)

@@ -61,6 +61,19 @@ public sealed class ProfileDiffTests
     }
 
     [Fact]
+    public void A_record_that_counts_many_samples_weighs_as_that_many_samples()
+    {
+        // Folded stacks and pprof keep one record per stack, its samples weight the count.
+        var separate = ProfileDiff.Of(Sampled((300, [_main, _hot]), (700, [_main, _cold])), "a", Sampled((360, [_main, _hot]), (640, [_main, _cold])), "b");
+        var aggregated = ProfileDiff.Of(Aggregated((300, [_main, _hot]), (700, [_main, _cold])), "a", Aggregated((360, [_main, _hot]), (640, [_main, _cold])), "b");
+
+        var expected = separate.Functions.Single(f => f.Function.Function == "hot").Own;
+        var actual = aggregated.Functions.Single(f => f.Function.Function == "hot").Own;
+        Assert.Equal(expected.Z!.Value, actual.Z!.Value, 9);
+        Assert.Equal(1000, aggregated.Base.Samples);
+    }
+
+    [Fact]
     public void A_recursive_function_counts_once_per_sample_in_its_total()
     {
         var before = Sampled((10, [_main, _hot, _hot, _hot]), (10, [_main, _cold]));
@@ -177,6 +190,14 @@ public sealed class ProfileDiffTests
             var id = profile.InternStack(stack);
             for (var i = 0; i < count; i++) profile.AddSample(id, thread, i);
         }
+        return profile;
+    }
+
+    private static Profile Aggregated(params (int Count, Frame[] Stack)[] stacks)
+    {
+        var profile = new Profile(WeightType.Samples);
+        var thread = profile.ThreadIndex(1, 1, "MainThread");
+        foreach (var (count, stack) in stacks) profile.AddSample(profile.InternStack(stack), thread, 0, [count]);
         return profile;
     }
 
