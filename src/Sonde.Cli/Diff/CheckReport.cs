@@ -46,5 +46,5 @@ internal sealed class CheckReport(ProfileDiff diff, CheckRules rules, IReadOnlyL
         }
     }
 
-    public string Name(CheckItem item) => item.Function is { } function ? Reports.ReportLabels.Pstats(function) : "whole run";
+    public string Name(CheckItem item) => item.Function is { } function ? DiffValues.Label(function) : "whole run";
 }

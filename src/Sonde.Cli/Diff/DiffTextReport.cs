@@ -33,7 +33,7 @@ internal static class DiffTextReport
                 DiffValues.Format(row.Own.Base, measure), DiffValues.Format(row.Own.New, measure), DiffValues.Relative(row.Own),
                 $"{DiffValues.Share(row.Own.BaseShare)} → {DiffValues.Share(row.Own.NewShare)}", DiffValues.Significance(row.Own),
                 DiffValues.Format(row.Total.Base, measure), DiffValues.Format(row.Total.New, measure), DiffValues.Relative(row.Total),
-                DiffValues.Significance(row.Total), TerminalText.Escape(ReportLabels.Pstats(row.Function)));
+                DiffValues.Significance(row.Total), TerminalText.Escape(DiffValues.Label(row.Function)));
         }
         table.Write(terminal);
         if (rows.Count < diff.Functions.Count)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sonde.Cli.Reports;
+using Sonde.Profiles;
 using Sonde.Profiles.Diff;
 
 namespace Sonde.Cli.Diff;
@@ -33,6 +34,9 @@ internal static class DiffValues
         var percent = change.Relative * 100;
         return (percent >= 0 ? "+" : "") + percent.ToString("F1", CultureInfo.InvariantCulture) + "%";
     }
+
+    /// <summary><c>file:line(function)</c> as reports print it, or the bare name when the profile knows no file (folded stacks).</summary>
+    public static string Label(FunctionKey key) => key.File.Length == 0 ? key.Function : ReportLabels.Pstats(key);
 
     public static string Share(double share) => (100 * share).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
