@@ -23,6 +23,8 @@ public static class SondeApp
             TraceCommand.Create(terminal),
             TopCommand.Create(terminal),
             ViewCommand.Create(terminal),
+            DiffCommand.Create(terminal),
+            CheckCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");
