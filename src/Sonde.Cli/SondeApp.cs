@@ -21,12 +21,15 @@ public static class SondeApp
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
+            HistoryCommand.Create(terminal),
+            ShowCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");
         try
         {
-            var parsed = root.Parse(args);
+            // @ARG names a stored recording (@last, @12, @NAME), not a response file.
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
             {
                 foreach (var error in parsed.Errors) terminal.Error.WriteLine($"sonde: {error.Message}");

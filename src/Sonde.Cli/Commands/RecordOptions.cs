@@ -1,3 +1,5 @@
+using Sonde.Cli.History;
+
 namespace Sonde.Cli.Commands;
 
 /// <summary>Everything `sonde record` was asked to do, bound from the command line.</summary>
@@ -11,4 +13,5 @@ internal sealed record RecordOptions(
     bool Threads,
     bool Lines,
     int? Pid,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    HistoryChoice? History = null);
