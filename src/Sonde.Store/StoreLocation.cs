@@ -14,10 +14,12 @@ public sealed record StoreLocation(StoreKind Kind, string Target, string Display
     /// <c>.db</c>, <c>.sqlite</c> or <c>.sqlite3</c> is the SQLite file itself; any other path is a directory that
     /// holds <see cref="DefaultFileName"/>.
     /// </summary>
-    public static StoreLocation Resolve(string? setting = null)
+    public static StoreLocation Resolve(string? setting = null) => Resolve(setting, Environment.GetEnvironmentVariable);
+
+    internal static StoreLocation Resolve(string? setting, Func<string, string?> environment)
     {
-        var value = string.IsNullOrWhiteSpace(setting) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : setting;
-        if (string.IsNullOrWhiteSpace(value)) return SqliteFile(Path.Combine(DefaultDirectory(), DefaultFileName));
+        var value = string.IsNullOrWhiteSpace(setting) ? environment(EnvironmentVariable) : setting;
+        if (string.IsNullOrWhiteSpace(value)) return SqliteFile(Path.Combine(DefaultDirectory(environment), DefaultFileName));
         if (value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
             return new StoreLocation(StoreKind.Postgres, PostgresUrl.ToConnectionString(value), PostgresUrl.Redact(value));
         var extension = Path.GetExtension(value).ToLowerInvariant();
@@ -26,12 +28,14 @@ public sealed record StoreLocation(StoreKind Kind, string Target, string Display
     }
 
     /// <summary><c>$XDG_DATA_HOME/sonde</c>, or <c>~/.local/share/sonde</c> when that is unset or not absolute (as the XDG spec says).</summary>
-    public static string DefaultDirectory()
+    public static string DefaultDirectory() => DefaultDirectory(Environment.GetEnvironmentVariable);
+
+    private static string DefaultDirectory(Func<string, string?> environment)
     {
-        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var xdg = environment("XDG_DATA_HOME");
         var dataHome = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
             ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
         return Path.Combine(dataHome, "sonde");
     }
 
