@@ -23,6 +23,7 @@ public static class SondeApp
             TraceCommand.Create(terminal),
             HistoryCommand.Create(terminal),
             ShowCommand.Create(terminal),
+            MetricsCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

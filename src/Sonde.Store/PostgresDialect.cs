@@ -33,9 +33,11 @@ internal sealed class PostgresDialect(string connectionString, string display) :
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT to_regclass(@name) IS NOT NULL";
+        // A plain query of pg_tables sees what other sessions committed up to this statement; to_regclass would
+        // consult this session's catalog cache, which taking an advisory lock does not refresh.
+        command.CommandText = "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = @name";
         command.Parameters.Add(new NpgsqlParameter("name", table));
-        return (bool)command.ExecuteScalar()!;
+        return Convert.ToInt64(command.ExecuteScalar()) > 0;
     }
 
     public override DbTransaction BeginExclusive(DbConnection connection)
