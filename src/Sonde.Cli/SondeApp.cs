@@ -21,6 +21,8 @@ public static class SondeApp
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
+            TopCommand.Create(terminal),
+            ViewCommand.Create(terminal),
             HistoryCommand.Create(terminal),
             ShowCommand.Create(terminal),
             MetricsCommand.Create(terminal),

@@ -52,7 +52,7 @@ internal static class MetricsCommand
         using var signals = new TerminationSignals();
         var target = PythonTarget.Attach(pid.Value);
         var collector = new MetricsCollector(pid.Value, target.Binary.Version.ToString(), top);
-        var sampler = new Sampler(target.Interpreter, new SamplerOptions { RateHz = rate, IncludeIdle = true, TrackGil = true }, collector);
+        var sampler = new Sampler(target.Interpreter, new SamplerOptions { RateHz = rate, IncludeIdle = true, ReadGil = true }, collector);
         collector.Progress = sampler.Progress;
         using var server = address is null ? null : MetricsHttpServer.Start(address, collector.Snapshot);
         using var exporter = otlpEndpoint is null ? null : new OtlpMetricsExporter(otlpEndpoint, TimeSpan.FromSeconds(interval), collector.Snapshot, pid.Value);

@@ -14,4 +14,6 @@ internal sealed record RecordOptions(
     bool Lines,
     int? Pid,
     IReadOnlyList<string> Command,
+    bool Subprocesses = false,
+    bool Serve = false,
     HistoryChoice? History = null);

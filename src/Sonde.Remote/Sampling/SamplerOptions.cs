@@ -7,8 +7,8 @@ public sealed record SamplerOptions
     public TimeSpan? Duration { get; init; }
     public bool IncludeIdle { get; init; }
     public bool GilOnly { get; init; }
-    /// <summary>Find the GIL holder on every tick, so samples say whether their thread held it (metrics need it).</summary>
-    public bool TrackGil { get; init; }
+    /// <summary>Read the GIL holder every tick so each sample says whether its thread held it (`top` shows how often).</summary>
+    public bool ReadGil { get; init; }
     /// <summary>Spread of each interval around its mean, as a fraction; keeps ticks from aliasing with periodic work.</summary>
     public double Jitter { get; init; } = 0.5;
 }
