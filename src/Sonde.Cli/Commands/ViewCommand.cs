@@ -4,7 +4,6 @@ using System.Net;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
 using Sonde.Cli.Targets;
-using Sonde.Formats;
 using Sonde.Profiles.Errors;
 using Sonde.Store;
 using Sonde.Web;
