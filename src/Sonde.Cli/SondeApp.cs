@@ -25,12 +25,16 @@ public static class SondeApp
             ViewCommand.Create(terminal),
             DiffCommand.Create(terminal),
             CheckCommand.Create(terminal),
+            HistoryCommand.Create(terminal),
+            ShowCommand.Create(terminal),
+            MetricsCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");
         try
         {
-            var parsed = root.Parse(args);
+            // @ARG names a stored recording (@last, @12, @NAME), not a response file.
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
             {
                 foreach (var error in parsed.Errors) terminal.Error.WriteLine($"sonde: {error.Message}");

@@ -7,6 +7,7 @@ using Sonde.Formats.Dot;
 using Sonde.Formats.Native;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
+using Sonde.Store;
 
 namespace Sonde.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class ConvertCommand
     {
         var input = new Argument<string>("input")
         {
-            Description = $"The profile to read ({string.Join(", ", FormatRegistry.ReadableNames)}); its contents tell the format",
+            Description = $"The profile to read ({string.Join(", ", FormatRegistry.ReadableNames)}; its contents tell the format), or a stored recording: @last, @ID, @NAME",
         };
         var output = new Option<string>("--output", "-o") { Description = "Where to write; the extension picks the format", Required = true };
         var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
@@ -54,7 +55,7 @@ internal static class ConvertCommand
     internal static int Run(ConvertOptions options, Terminal terminal)
     {
         var writer = WithThresholds(ProfileOutput.WriterFor(options.Output, options.Format), options);
-        var profile = FormatRegistry.ReadFile(options.Input);
+        var profile = ProfileSource.Read(options.Input);
         var writeOptions = new WriteOptions(WeightIndex(profile, options.Weight), options.Threads, Lines: options.Lines);
 
         if (profile.Metadata.Properties.TryGetValue(NativeReader.RecoveredProperty, out var recovered))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Output;
 using Sonde.Cli.Targets;
 using Sonde.Formats;
@@ -48,10 +49,11 @@ internal static class RecordCommand
         {
             output, format, rate, duration, idle, gil, threads, lines, subprocesses, pid, command, serve,
         };
+        var history = HistoryOptions.AddTo(record);
         record.SetAction(result => Run(new RecordOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(rate), result.GetValue(duration),
             result.GetValue(idle), result.GetValue(gil), result.GetValue(threads), result.GetValue(lines),
-            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses), result.GetValue(serve)), terminal));
+            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses), result.GetValue(serve), history.Bind(result)), terminal));
         return record;
     }
 
@@ -148,6 +150,7 @@ internal static class RecordCommand
         }
         else ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
         RecordingSummary.Print(terminal, recorder.Profile, outputPath);
+        RecordingHistory.Save(terminal, recorder.Profile, options.History ?? HistoryChoice.Default);
         live?.ServeUntilStopped(terminal);
         return launched?.WaitForExit() ?? ExitCodes.Ok;
     }

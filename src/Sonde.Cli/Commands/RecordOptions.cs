@@ -1,3 +1,5 @@
+using Sonde.Cli.History;
+
 namespace Sonde.Cli.Commands;
 
 /// <summary>Everything `sonde record` was asked to do, bound from the command line.</summary>
@@ -13,4 +15,5 @@ internal sealed record RecordOptions(
     int? Pid,
     IReadOnlyList<string> Command,
     bool Subprocesses = false,
-    bool Serve = false);
+    bool Serve = false,
+    HistoryChoice? History = null);

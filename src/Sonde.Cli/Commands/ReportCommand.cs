@@ -7,6 +7,7 @@ using Sonde.Formats;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
 using Sonde.Profiles.Lines;
+using Sonde.Store;
 
 namespace Sonde.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class ReportCommand
 
     public static Command Create(Terminal terminal)
     {
-        var files = new Argument<string[]>("files") { Description = "Profile files of any format Sonde reads; several are combined into one", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Profile files of any format Sonde reads, or stored recordings (@last, @ID, @NAME); several are combined into one", Arity = ArgumentArity.OneOrMore };
         var sort = new Option<string>("--sort", "-s") { Description = "Order rows by own, total, calls, name or file", DefaultValueFactory = _ => "own" };
         var limit = new Option<int?>("--limit", "-n") { Description = $"Show this many functions, 0 for all (default {DefaultLimit}; {DefaultLinesLimit} with --lines)" };
         var filter = new Option<string?>("--filter") { Description = "Only functions whose file:line(function) matches this regular expression" };
@@ -62,7 +63,7 @@ internal static class ReportCommand
         var callers = Pattern("--callers", options.Callers);
         var callees = Pattern("--callees", options.Callees);
         if (options.Files.Count == 0) throw new UsageException("give at least one profile file, e.g. sonde report profile.prof");
-        var profiles = options.Files.Select(FormatRegistry.ReadFile).ToList();
+        var profiles = ProfileSource.ReadAll(options.Files);
         try
         {
             Render(profiles, options, sort, filter, callers, callees, terminal);

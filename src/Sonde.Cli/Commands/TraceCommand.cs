@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Sonde.Agent;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Output;
 using Sonde.Cli.Reports;
 using Sonde.Cli.Targets;
@@ -52,9 +53,10 @@ internal static class TraceCommand
         {
             output, format, clock, noBuiltins, lines, linesOnly, command,
         };
+        var history = HistoryOptions.AddTo(trace);
         trace.SetAction(result => Run(new TraceOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(clock)!, result.GetValue(noBuiltins),
-            result.GetValue(lines) ?? [], result.GetValue(linesOnly), result.GetValue(command) ?? []), terminal));
+            result.GetValue(lines) ?? [], result.GetValue(linesOnly), result.GetValue(command) ?? [], history.Bind(result)), terminal));
         return trace;
     }
 
@@ -75,6 +77,7 @@ internal static class TraceCommand
         var profile = TraceProfileBuilder.Build(result, agentOptions);
         ProfileOutput.Write(profile, outputPath, writer, WriteOptions.Default);
         TraceSummary.Print(terminal, profile, result, outputPath);
+        RecordingHistory.Save(terminal, profile, options.History ?? HistoryChoice.Default);
 
         var exitCode = result.ExitCode;
         if (profile.LineTimings is { } timings)

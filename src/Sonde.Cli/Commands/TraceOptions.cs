@@ -1,3 +1,5 @@
+using Sonde.Cli.History;
+
 namespace Sonde.Cli.Commands;
 
 /// <summary>Everything `sonde trace` was asked to do, bound from the command line.</summary>
@@ -8,4 +10,5 @@ internal sealed record TraceOptions(
     bool NoBuiltins,
     IReadOnlyList<string> Lines,
     bool LinesOnly,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    HistoryChoice? History = null);

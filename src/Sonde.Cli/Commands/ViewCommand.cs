@@ -4,8 +4,8 @@ using System.Net;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
 using Sonde.Cli.Targets;
-using Sonde.Formats;
 using Sonde.Profiles.Errors;
+using Sonde.Store;
 using Sonde.Web;
 
 namespace Sonde.Cli.Commands;
@@ -37,8 +37,8 @@ internal static class ViewCommand
 
     internal static int Run(ViewOptions options, Terminal terminal)
     {
-        var profile = FormatRegistry.ReadFile(options.File);
-        var baseline = options.Base is null ? null : FormatRegistry.ReadFile(options.Base);
+        var profile = ProfileSource.Read(options.File);
+        var baseline = options.Base is null ? null : ProfileSource.Read(options.Base);
         using var signals = new TerminationSignals();
         var serverOptions = new ViewServerOptions(
             (Path.GetFileName(options.File), profile),

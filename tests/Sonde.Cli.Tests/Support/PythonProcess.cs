@@ -12,6 +12,9 @@ internal sealed class PythonProcess : IDisposable
     public int Pid => _process.Id;
     public Process Process => _process;
 
+    /// <summary>The ready line as printed, which may carry what the fixture reports after the ready word.</summary>
+    public string? ReadyLine { get; private init; }
+
     /// <summary>Starts the script and, when <paramref name="readyLine"/> is given, waits until it prints that line.</summary>
     public static PythonProcess Start(string python, string script, IEnumerable<string> args, string? readyLine = "READY", string? workingDirectory = null)
     {
@@ -23,7 +26,9 @@ internal sealed class PythonProcess : IDisposable
         if (readyLine is not null)
         {
             var line = process.StandardOutput.ReadLine();
-            if (line != readyLine) throw new InvalidOperationException($"{script} printed '{line}' instead of {readyLine}");
+            if (line is null || !(line == readyLine || line.StartsWith(readyLine + " ", StringComparison.Ordinal)))
+                throw new InvalidOperationException($"{script} printed '{line}' instead of {readyLine}");
+            return new PythonProcess(process) { ReadyLine = line };
         }
         return new PythonProcess(process);
     }

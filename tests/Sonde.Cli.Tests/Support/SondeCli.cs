@@ -7,6 +7,9 @@ internal static class SondeCli
 {
     public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "sonde.dll");
 
+    /// <summary>The history store every sonde this test run starts saves to unless a test sets SONDE_STORE itself.</summary>
+    public static readonly string TestStore = Path.Combine(Path.GetTempPath(), $"sonde-test-store-{Environment.ProcessId}");
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -19,6 +22,8 @@ internal static class SondeCli
         info.ArgumentList.Add(Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
+        // Recordings go to a history store of this test run, never the user's; a test may point elsewhere.
+        info.Environment["SONDE_STORE"] = TestStore;
         return info;
     }
 

@@ -1,0 +1,7 @@
+namespace Sonde.Store;
+
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
