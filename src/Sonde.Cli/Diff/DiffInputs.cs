@@ -1,4 +1,4 @@
-using Sonde.Formats;
+using Sonde.Store;
 using Sonde.Profiles.Diff;
 using Sonde.Profiles.Errors;
 
@@ -11,8 +11,8 @@ internal static class DiffInputs
     {
         if (falseDiscoveryRate is <= 0 or >= 1 || double.IsNaN(falseDiscoveryRate))
             throw new UsageException("--fdr must be between 0 and 1 (exclusive), e.g. 0.001");
-        var baseProfile = FormatRegistry.ReadFile(basePath);
-        var newProfile = FormatRegistry.ReadFile(newPath);
+        var baseProfile = ProfileSource.Read(basePath);
+        var newProfile = ProfileSource.Read(newPath);
         return ProfileDiff.Of(baseProfile, basePath, newProfile, newPath, weight, falseDiscoveryRate);
     }
 }

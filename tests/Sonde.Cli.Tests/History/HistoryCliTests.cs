@@ -84,6 +84,28 @@ public sealed class HistoryCliTests : IDisposable
     }
 
     [Fact]
+    public void Diff_and_check_take_stored_ids()
+    {
+        var python = PythonInstalls.Require("3.12").Path!;
+        var store = _directory.File("store");
+        foreach (var name in new[] { "base", "new" })
+        {
+            var trace = Sonde(store, ["trace", "--name", name, "-o", _directory.File(name + ".prof"), "--", .. Spinner(python, "x", 0.1)]);
+            Assert.True(trace.ExitCode == 0, trace.ToString());
+        }
+
+        var diff = Sonde(store, "diff", "@base", "@last", "--json");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.Contains("hot_x", diff.StdOut);
+        // A generous threshold: this is about finding the recordings, not about their timings.
+        var check = Sonde(store, "check", "@new", "--baseline", "@base", "--max-regression", "1000");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        var missing = Sonde(store, "check", "@new", "--baseline", "@nosuchname");
+        Assert.Equal(4, missing.ExitCode);
+        Assert.Contains("nosuchname", Assert.Single(missing.StdErr.Trim().Split('\n')));
+    }
+
+    [Fact]
     public void No_store_saves_nothing()
     {
         var python = PythonInstalls.Require("3.12").Path!;
