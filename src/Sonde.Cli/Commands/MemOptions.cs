@@ -1,0 +1,11 @@
+namespace Sonde.Cli.Commands;
+
+/// <summary>Everything `sonde mem` was asked to do, bound from the command line.</summary>
+internal sealed record MemOptions(
+    string? Output,
+    string? Format,
+    string? Weight,
+    int Depth,
+    int SampleThreshold,
+    double SnapshotSeconds,
+    IReadOnlyList<string> Command);

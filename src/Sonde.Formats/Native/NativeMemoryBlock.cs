@@ -1,0 +1,101 @@
+using Sonde.Profiles.Memory;
+
+namespace Sonde.Formats.Native;
+
+/// <summary>
+/// The memory block (format 1.2): named timelines, every garbage collection, the longest pauses with their
+/// stacks, and named totals. Times and values are written as differences from the previous point, which keeps
+/// a steady timeline small. docs/formats.md gives the layout.
+/// </summary>
+internal static class NativeMemoryBlock
+{
+    private const int MaxGeneration = 16;
+
+    public static byte[] Encode(MemoryData memory)
+    {
+        var items = new ByteBuffer(1 << 12);
+        items.WriteVarint(memory.Series.Count);
+        foreach (var (name, points) in memory.Series.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            items.WriteString(name);
+            items.WriteVarint(points.Count);
+            long time = 0, value = 0;
+            foreach (var point in points)
+            {
+                items.WriteSigned(point.TimeNs - time);
+                items.WriteSigned(point.Value - value);
+                (time, value) = (point.TimeNs, point.Value);
+            }
+        }
+        items.WriteVarint(memory.Collections.Count);
+        long previous = 0;
+        foreach (var collection in memory.Collections)
+        {
+            items.WriteSigned(collection.TimeNs - previous);
+            previous = collection.TimeNs;
+            items.WriteSigned(collection.DurationNs);
+            items.WriteVarint(collection.Generation);
+            items.WriteSigned(collection.Collected);
+            items.WriteSigned(collection.Uncollectable);
+            items.WriteSigned(collection.ProcessId);
+        }
+        items.WriteVarint(memory.LongestPauses.Count);
+        foreach (var pause in memory.LongestPauses)
+        {
+            items.WriteSigned(pause.TimeNs);
+            items.WriteSigned(pause.DurationNs);
+            items.WriteVarint(pause.Generation);
+            items.WriteSigned(pause.StackId);
+        }
+        items.WriteVarint(memory.Totals.Count);
+        foreach (var (name, value) in memory.Totals.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            items.WriteString(name);
+            items.WriteSigned(value);
+        }
+        return items.ToArray();
+    }
+
+    /// <param name="stacks">The profile's stack id of each stack id of the file.</param>
+    public static MemoryData Decode(ref ByteReader reader, IReadOnlyList<int> stacks)
+    {
+        var memory = new MemoryData();
+        var seriesCount = reader.ReadCount(minBytesEach: 2);
+        for (var s = 0; s < seriesCount; s++)
+        {
+            var name = reader.ReadString();
+            var count = reader.ReadCount(minBytesEach: 2);
+            var points = new List<TimelinePoint>(count);
+            long time = 0, value = 0;
+            for (var i = 0; i < count; i++)
+            {
+                time += reader.ReadSigned();
+                value += reader.ReadSigned();
+                points.Add(new TimelinePoint(time, value));
+            }
+            memory.Series[name] = points;
+        }
+        var collections = reader.ReadCount(minBytesEach: 6);
+        long previous = 0;
+        for (var i = 0; i < collections; i++)
+        {
+            previous += reader.ReadSigned();
+            var duration = reader.ReadSigned();
+            var generation = reader.ReadInt(MaxGeneration);
+            memory.Collections.Add(new GcCollection(previous, duration, generation, reader.ReadSigned(), reader.ReadSigned(), (int)reader.ReadSigned()));
+        }
+        var pauses = reader.ReadCount(minBytesEach: 4);
+        for (var i = 0; i < pauses; i++)
+        {
+            var time = reader.ReadSigned();
+            var duration = reader.ReadSigned();
+            var generation = reader.ReadInt(MaxGeneration);
+            var stack = reader.ReadSigned();
+            if (stack < -1 || stack >= stacks.Count) throw new InvalidDataException($"a garbage-collection pause names stack {stack}, but only {stacks.Count} are defined");
+            memory.LongestPauses.Add(new GcPause(time, duration, generation, stack < 0 ? -1 : stacks[(int)stack]));
+        }
+        var totals = reader.ReadCount(minBytesEach: 2);
+        for (var i = 0; i < totals; i++) memory.Totals[reader.ReadString()] = reader.ReadSigned();
+        return memory;
+    }
+}
