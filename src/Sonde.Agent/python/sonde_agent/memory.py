@@ -17,8 +17,11 @@ from . import wire
 TIMELINE_SECONDS = 0.02
 # Snapshots (a walk over every live trace) are spaced so they take at most about this share of the run.
 SNAPSHOT_SHARE = 0.05
+# While traced memory climbs, peak snapshots may take this larger share: a peak is short-lived, and a climb
+# makes at most one snapshot per PEAK_STEP of growth.
+PEAK_SHARE = 0.2
 # A new peak snapshot is taken when traced memory passes the last one's by this share.
-PEAK_STEP = 0.02
+PEAK_STEP = 0.05
 # How many of the longest collections keep the stack that triggered them.
 LONGEST_PAUSES = 10
 
@@ -53,6 +56,7 @@ class MemoryAgent:
         self.peak_sent = True
         self.own_stack = {}
         self.snapshot_due = 0.0
+        self.peak_due = 0.0
         self.snapshot_seconds = 0.0
         self.snapshots = 0
         self.timeline = array.array("q")
@@ -122,9 +126,7 @@ class MemoryAgent:
         current, peak = tracemalloc.get_traced_memory()
         self.timeline.extend((time.time_ns(), current, peak))
         now = time.monotonic()
-        if now < self.snapshot_due:
-            return
-        if current > self.peak_stacks_size * (1 + PEAK_STEP) + 65536:
+        if current > self.peak_stacks_size * (1 + PEAK_STEP) + 65536 and now >= self.peak_due:
             self._snapshot(peak=True)
         elif now >= self.snapshot_due + self.options.snapshot_seconds:
             self._snapshot(peak=False)
@@ -145,6 +147,7 @@ class MemoryAgent:
         self.snapshots += 1
         self.snapshot_seconds += spent
         self.snapshot_due = time.monotonic() + spent / SNAPSHOT_SHARE
+        self.peak_due = time.monotonic() + spent / PEAK_SHARE
         return stacks, total
 
     def _live_stacks(self):
@@ -355,20 +358,24 @@ class MemoryAgent:
             gc.callbacks.remove(self._on_gc)
         except ValueError:
             pass
-        frames = []
-        tracemalloc = self.tracemalloc
-        if tracemalloc is not None and tracemalloc.is_tracing():
-            current, peak = tracemalloc.get_traced_memory()
-            self.timeline.extend((time.time_ns(), current, peak))
-            stacks, total = self._snapshot(peak=False)
-            frames.append(self._stacks_frame(STACKS_LEAKED, stacks, total, time.time_ns(), frames))
         if not self.channel.lock.acquire(True, 5):
             return
+        tracemalloc = self.tracemalloc
         try:
             if self.closed:
                 return
+            # Sites are numbered as frames are built: everything is built and sent under the channel's lock,
+            # so no message names a site whose description is still waiting in another thread's list.
+            frames = []
+            if tracemalloc is not None and tracemalloc.is_tracing():
+                current, peak = tracemalloc.get_traced_memory()
+                self.timeline.extend((time.time_ns(), current, peak))
+                stacks, total = self._snapshot(peak=False)
+                frames = self._frames(True)
+                frames.append(self._stacks_frame(STACKS_LEAKED, stacks, total, time.time_ns(), frames))
+            else:
+                frames = self._frames(True)
             self.closed = True
-            frames = self._frames(True) + frames
             code = status if isinstance(status, int) else 0
             frames.append(wire.frame(wire.BYE, struct.pack("<Bi", reason, code)))
             self.channel.send(frames)
@@ -409,28 +416,68 @@ def _duration(pause):
 
 
 def _functions_of(filename):
-    """(first line, last line, qualified name) of every function and class in a file; empty when it has no
-    readable source."""
+    """(first line, last line, qualified name) of every function and class in a file, from its indentation: a
+    def or class line opens a block, which runs to the last line before the next code line indented no deeper.
+    A scan rather than a syntax tree, which costs a hundred times more on a big module. Empty when the file has
+    no readable source."""
     try:
-        import ast
         import linecache
-        source = "".join(linecache.getlines(filename))
-        if not source:
-            return []
-        tree = ast.parse(source)
+        lines = linecache.getlines(filename)
     except Exception:
         return []
     found = []
-
-    def visit(node, prefix):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                qualname = prefix + child.name
-                start = min([child.lineno] + [d.lineno for d in child.decorator_list])
-                found.append((start, getattr(child, "end_lineno", None) or child.lineno, qualname))
-                inner = qualname + (".<locals>." if not isinstance(child, ast.ClassDef) else ".")
-                visit(child, inner)
-            else:
-                visit(child, prefix)
-    visit(tree, "")
+    # Open blocks: [indent, first line, qualified name, last code line].
+    open_blocks = []
+    decorator_start = 0
+    number = 0
+    for number, text in enumerate(lines, 1):
+        stripped = text.lstrip()
+        if not stripped or stripped[0] == "#":
+            continue
+        indent = len(text) - len(stripped)
+        while open_blocks and indent <= open_blocks[-1][0] and not _continues(stripped):
+            block = open_blocks.pop()
+            found.append((block[1], block[3], block[2]))
+        if stripped[0] == "@":
+            if not decorator_start:
+                decorator_start = number
+            continue
+        name = _block_name(stripped)
+        if name is not None:
+            parent = open_blocks[-1] if open_blocks else None
+            prefix = ""
+            if parent is not None:
+                prefix = parent[2] + (".<locals>." if parent[4] else ".")
+            open_blocks.append([indent, decorator_start or number, prefix + name[0], number, name[1]])
+        decorator_start = 0
+        for block in open_blocks:
+            block[3] = number
+    for block in open_blocks:
+        found.append((block[1], block[3], block[2]))
     return found
+
+
+def _continues(stripped):
+    # A closing bracket at the block's own indent still belongs to the statement before it.
+    return stripped[0] in ")]}"
+
+
+def _block_name(stripped):
+    """(name, is a function) for a def or class line, else None."""
+    if stripped.startswith("async "):
+        stripped = stripped[6:].lstrip()
+    if stripped.startswith("def "):
+        is_function = True
+        rest = stripped[4:]
+    elif stripped.startswith("class "):
+        is_function = False
+        rest = stripped[6:]
+    else:
+        return None
+    rest = rest.lstrip()
+    end = 0
+    while end < len(rest) and (rest[end].isalnum() or rest[end] == "_"):
+        end += 1
+    if end == 0:
+        return None
+    return rest[:end], is_function
