@@ -21,11 +21,14 @@ internal sealed class ProcessMemorySampler : IDisposable
     private readonly List<TimelinePoint> _pss = [];
     private readonly List<TimelinePoint> _threads = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly Action<long>? _onResident;
 
-    public ProcessMemorySampler(int processId, long originUnixNs)
+    /// <param name="onResident">Told every RSS reading, in bytes, on the sampler's thread.</param>
+    public ProcessMemorySampler(int processId, long originUnixNs, Action<long>? onResident = null)
     {
         _processId = processId;
         _originUnixNs = originUnixNs;
+        _onResident = onResident;
         _thread = new Thread(Run) { IsBackground = true, Name = "sonde memory sampler" };
         _thread.Start();
     }
@@ -60,10 +63,11 @@ internal sealed class ProcessMemorySampler : IDisposable
             var threads = Field(text, "Threads:");
             long? pss = null;
             if (tick % PssEvery == 0 && TryRead(rollup, out var rollupText)) pss = Field(rollupText, "Pss:");
+            // A zombie has no VmRSS line any more: the process is gone.
+            if (rss is null) return;
+            _onResident?.Invoke(rss.Value * 1024);
             lock (_lock)
             {
-                // A zombie has no VmRSS line any more: the process is gone.
-                if (rss is null) return;
                 _rss.Add(new TimelinePoint(now, rss.Value * 1024));
                 if (threads is { } count) _threads.Add(new TimelinePoint(now, count));
                 if (pss is { } proportional) _pss.Add(new TimelinePoint(now, proportional * 1024));

@@ -57,6 +57,7 @@ class MemoryAgent:
         self.own_stack = {}
         self.snapshot_due = 0.0
         self.peak_due = 0.0
+        self.last_current = 0
         self.snapshot_seconds = 0.0
         self.snapshots = 0
         self.timeline = array.array("q")
@@ -126,8 +127,12 @@ class MemoryAgent:
         current, peak = tracemalloc.get_traced_memory()
         self.timeline.extend((time.time_ns(), current, peak))
         now = time.monotonic()
-        if current > self.peak_stacks_size * (1 + PEAK_STEP) + 65536 and now >= self.peak_due:
-            self._snapshot(peak=True)
+        last, self.last_current = self.last_current, current
+        if current > self.peak_stacks_size * (1 + PEAK_STEP) + 65536:
+            # While memory climbs, peak snapshots are spaced by their cost; once it stops climbing near a new
+            # high, one is taken at once, so a peak that is held is caught whatever the spacing.
+            if now >= self.peak_due or (current >= peak * 0.98 and abs(current - last) <= current * 0.01):
+                self._snapshot(peak=True)
         elif now >= self.snapshot_due + self.options.snapshot_seconds:
             self._snapshot(peak=False)
 
