@@ -92,6 +92,16 @@ public sealed class MemCliTests : IDisposable
         Assert.Equal("hold", top.GetProperty("function").GetString());
         AssertWithin(12 * Mib, top.GetProperty("own").GetInt64(), 0.10, "leaked bytes of hold in the JSON report");
 
+        // go tool pprof reads the four weights as sample types, in bytes.
+        var go = ExternalTool.Require("go", "golang-go");
+        var pprof = _directory.File("memory.pb.gz");
+        Assert.Equal(0, SondeCli.Run("convert", output, "-o", pprof).ExitCode);
+        var top = ExternalTool.Run(go, ["tool", "pprof", "-top", "-unit=B", "-sample_index=leaked-bytes", pprof]);
+        Assert.True(top.ExitCode == 0, top.ToString());
+        var holdRow = top.StdOut.Split('\n').First(l => l.TrimEnd().EndsWith(" hold", StringComparison.Ordinal));
+        var flat = long.Parse(holdRow.TrimStart().Split(' ')[0].TrimEnd('B'), System.Globalization.CultureInfo.InvariantCulture);
+        AssertWithin(12 * Mib, flat, 0.10, "go tool pprof's flat leaked bytes of hold");
+
         var missing = SondeCli.Run("report", output, "--metric", "rss-growth");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("no rss-growth weight", missing.StdErr, StringComparison.Ordinal);
