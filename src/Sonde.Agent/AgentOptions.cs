@@ -30,4 +30,7 @@ public sealed record AgentOptions
 
     /// <summary><c>sonde mem</c>: the least time between two periodic snapshots of the live traces.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>sonde mem --objects</c>: count tracked objects by type now and then, and find a reference chain.</summary>
+    public bool Objects { get; init; }
 }

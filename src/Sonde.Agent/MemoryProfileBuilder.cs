@@ -98,6 +98,8 @@ public static class MemoryProfileBuilder
             memory.Totals[MemoryData.PeakSnapshotBytesTotal] = peak.TotalBytes;
             memory.Totals[MemoryData.PeakTimeTotal] = peak.UnixNs - origin;
         }
+        foreach (var snapshot in measured.ObjectSnapshots) memory.ObjectSnapshots.Add(snapshot with { TimeNs = snapshot.TimeNs - origin });
+        memory.ObjectChain = measured.ObjectChain;
         if (measured.Stacks.TryGetValue(MemoryStackKind.Leaked, out var leaked))
             memory.Totals[MemoryData.LeakedBytesTotal] = leaked.TotalBytes;
     }

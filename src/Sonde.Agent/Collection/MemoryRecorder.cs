@@ -1,5 +1,6 @@
 using Sonde.Agent.Memory;
 using Sonde.Agent.Protocol;
+using Sonde.Profiles.Memory;
 
 namespace Sonde.Agent.Collection;
 
@@ -17,6 +18,8 @@ internal sealed class MemoryRecorder
     private readonly List<TracedMemoryPoint> _timeline = [];
     private readonly List<GcEvent> _collections = [];
     private List<GcEvent> _longest = [];
+    private readonly List<ObjectSnapshot> _objects = [];
+    private ObjectChain? _chain;
     private MemoryInfo? _info;
     private string? _problem;
     private bool _unavailable;
@@ -59,6 +62,18 @@ internal sealed class MemoryRecorder
                 _unavailable |= reader.U8() == StatusUnavailable;
                 _problem ??= reader.String();
                 break;
+            case AgentMessageKind.ObjectCounts:
+                var time = reader.I64();
+                var types = new ObjectTypeCount[reader.Count(20)];
+                for (var i = 0; i < types.Length; i++) types[i] = new ObjectTypeCount(reader.String(), reader.I64(), reader.I64());
+                _objects.Add(new ObjectSnapshot(time, types));
+                break;
+            case AgentMessageKind.ObjectChain:
+                var type = reader.String();
+                var steps = new string[reader.U16()];
+                for (var i = 0; i < steps.Length; i++) steps[i] = reader.String();
+                _chain = new ObjectChain(type, steps);
+                break;
             case AgentMessageKind.MemoryInfo:
                 _info = new MemoryInfo(reader.I64(), reader.I64(), reader.I64(), reader.U16(), reader.U32(), reader.U32(), BitConverter.Int64BitsToDouble(reader.I64()));
                 break;
@@ -100,6 +115,8 @@ internal sealed class MemoryRecorder
         Collections = _collections.ToList(),
         LongestPauses = _longest.ToList(),
         Info = _info,
+        ObjectSnapshots = _objects.ToList(),
+        ObjectChain = _chain,
         Problem = _problem,
         Unavailable = _unavailable,
     };

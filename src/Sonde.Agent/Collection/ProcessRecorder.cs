@@ -59,7 +59,7 @@ internal sealed class ProcessRecorder(AgentHello hello, bool isRoot, bool traced
                 _end = reason <= 2 ? (ProcessEnd)(reason + 1) : ProcessEnd.Lost;
                 _endStatus = reader.I32();
                 break;
-            case >= AgentMessageKind.MemorySite and <= AgentMessageKind.MemoryInfo:
+            case >= AgentMessageKind.MemorySite and <= AgentMessageKind.ObjectChain:
                 _memory.Handle(kind, ref reader);
                 break;
             case AgentMessageKind.Error:

@@ -12,11 +12,14 @@ public sealed class ProcessMemory
 
     public MemoryInfo? Info { get; internal init; }
 
+    /// <summary>Counts of tracked objects by type (<c>--objects</c>), times in Unix nanoseconds.</summary>
+    public IReadOnlyList<Sonde.Profiles.Memory.ObjectSnapshot> ObjectSnapshots { get; internal init; } = [];
+
+    public Sonde.Profiles.Memory.ObjectChain? ObjectChain { get; internal init; }
+
     /// <summary>Why memory was not (or no longer) measured: tracemalloc unavailable or stopped by the program.</summary>
     public string? Problem { get; internal init; }
 
     /// <summary>True when the problem is that tracemalloc could not be used at all.</summary>
     public bool Unavailable { get; internal init; }
-
-    public bool IsEmpty => Stacks.Count == 0 && Timeline.Count == 0 && Collections.Count == 0 && Info is null && Problem is null;
 }

@@ -18,4 +18,6 @@ internal enum AgentMessageKind : byte
     GcLongest = 13,
     MemoryStatus = 14,
     MemoryInfo = 15,
+    ObjectCounts = 16,
+    ObjectChain = 17,
 }

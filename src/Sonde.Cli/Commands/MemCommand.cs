@@ -31,6 +31,7 @@ internal static class MemCommand
         var depth = new Option<int>("--depth") { Description = "Frames tracemalloc keeps per allocation; deeper costs more", DefaultValueFactory = _ => 16 };
         var threshold = new Option<int>("--sample-threshold") { Description = "Stacks with fewer bytes are sent as a weighted sample (docs/memory.md); 0 sends every stack", DefaultValueFactory = _ => 4096, HelpName = "BYTES" };
         var snapshot = new Option<double>("--snapshot-interval") { Description = "Least seconds between periodic snapshots of the live allocations", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
+        var objects = new Option<bool>("--objects") { Description = "Also count tracked objects by type now and then (gc.get_objects()), and show a reference chain to the type that grew most" };
         var command = new Argument<string[]>("command") { Description = "The Python command to run, after --", Arity = ArgumentArity.ZeroOrMore };
 
         var mem = new Command("mem", Examples.Describe(
@@ -39,13 +40,14 @@ internal static class MemCommand
             "sonde mem -o alloc.svg -- python3 app.py",
             "sonde mem --weight leaked -o leaks.svg -- python3 -m pytest tests/",
             "sonde mem --depth 32 -o mem.pb.gz -- python3 worker.py",
+            "sonde mem --objects -- python3 server.py",
             "sonde report memory.sonde --metric peak"))
         {
-            output, format, weight, depth, threshold, snapshot, command,
+            output, format, weight, depth, threshold, snapshot, objects, command,
         };
         mem.SetAction(result => Run(new MemOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(weight), result.GetValue(depth), result.GetValue(threshold),
-            result.GetValue(snapshot), result.GetValue(command) ?? []), terminal));
+            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(command) ?? []), terminal));
         return mem;
     }
 
@@ -131,6 +133,7 @@ internal static class MemCommand
             MemoryDepth = options.Depth,
             SampleThreshold = options.SampleThreshold,
             SnapshotInterval = TimeSpan.FromSeconds(options.SnapshotSeconds),
+            Objects = options.Objects,
         };
     }
 }

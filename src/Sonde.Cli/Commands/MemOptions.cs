@@ -8,4 +8,5 @@ internal sealed record MemOptions(
     int Depth,
     int SampleThreshold,
     double SnapshotSeconds,
+    bool Objects,
     IReadOnlyList<string> Command);

@@ -51,6 +51,7 @@ internal static class MemorySummary
         WriteSites(terminal, profile, WeightType.AllocBytes.Name, "top allocation sites (bytes that appeared between snapshots)", byLine: true);
         WriteSites(terminal, profile, WeightType.LeakedBytes.Name, "live at exit, by function", byLine: false);
         if (memory.Collections.Count > 0) WritePauses(terminal, profile, memory);
+        if (memory.ObjectSnapshots.Count > 1) WriteObjectGrowth(terminal, memory);
         if (outputPath is not null) error.WriteLine($"sonde: wrote {TerminalText.Escape(outputPath)}");
     }
 
@@ -108,6 +109,24 @@ internal static class MemorySummary
             var where = pause.StackId >= 0 ? profile.Frames[profile.Stacks.FrameOf(pause.StackId)].Label : "(no Python frame)";
             error.WriteLine($"    {ReportUnit.Duration(pause.DurationNs)} gen{pause.Generation} at {Numbers.Seconds(pause.TimeNs / 1e9)} from {TerminalText.Escape(where)}");
         }
+    }
+
+    private static void WriteObjectGrowth(Terminal terminal, MemoryData memory)
+    {
+        var first = memory.ObjectSnapshots[0].Types.ToDictionary(t => t.Type);
+        var last = memory.ObjectSnapshots[^1];
+        var growth = last.Types
+            .Select(t => (t.Type, Count: t.Count - (first.TryGetValue(t.Type, out var before) ? before.Count : 0), Bytes: t.Bytes - (before?.Bytes ?? 0)))
+            .Where(g => g.Count > 0).OrderByDescending(g => g.Count).ThenBy(g => g.Type, StringComparer.Ordinal).Take(TopSites).ToList();
+        if (growth.Count == 0) return;
+        terminal.Error.WriteLine($"  object growth ({Numbers.Count(memory.ObjectSnapshots.Count)} counts, first to last):");
+        var table = new TextTable("objects", "bytes", "type");
+        foreach (var (type, count, bytes) in growth) table.Add("+" + Numbers.Count(count), Bytes(bytes), TerminalText.Escape(type));
+        table.Write(new Terminal(terminal.Error, terminal.Error, terminal.ErrorColor, terminal.ErrorIsTty), "    ");
+        if (memory.ObjectChain is { } chain)
+            terminal.Error.WriteLine(chain.Steps.Count > 0
+                ? $"    held by: {TerminalText.Escape(string.Join(" -> ", chain.Steps))}"
+                : $"    no reference chain to a {TerminalText.Escape(chain.Type)} from a module's globals was found");
     }
 
     /// <summary>Bytes in the binary unit that suits them, e.g. <c>12.3 MiB</c>.</summary>

@@ -53,6 +53,25 @@ internal static class NativeMemoryBlock
             items.WriteString(name);
             items.WriteSigned(value);
         }
+        items.WriteVarint(memory.ObjectSnapshots.Count);
+        foreach (var snapshot in memory.ObjectSnapshots)
+        {
+            items.WriteSigned(snapshot.TimeNs);
+            items.WriteVarint(snapshot.Types.Count);
+            foreach (var type in snapshot.Types)
+            {
+                items.WriteString(type.Type);
+                items.WriteSigned(type.Count);
+                items.WriteSigned(type.Bytes);
+            }
+        }
+        items.WriteByte(memory.ObjectChain is null ? (byte)0 : (byte)1);
+        if (memory.ObjectChain is { } chain)
+        {
+            items.WriteString(chain.Type);
+            items.WriteVarint(chain.Steps.Count);
+            foreach (var step in chain.Steps) items.WriteString(step);
+        }
         return items.ToArray();
     }
 
@@ -96,6 +115,21 @@ internal static class NativeMemoryBlock
         }
         var totals = reader.ReadCount(minBytesEach: 2);
         for (var i = 0; i < totals; i++) memory.Totals[reader.ReadString()] = reader.ReadSigned();
+        var snapshots = reader.ReadCount(minBytesEach: 2);
+        for (var i = 0; i < snapshots; i++)
+        {
+            var time = reader.ReadSigned();
+            var types = new ObjectTypeCount[reader.ReadCount(minBytesEach: 3)];
+            for (var t = 0; t < types.Length; t++) types[t] = new ObjectTypeCount(reader.ReadString(), reader.ReadSigned(), reader.ReadSigned());
+            memory.ObjectSnapshots.Add(new ObjectSnapshot(time, types));
+        }
+        if (reader.ReadByte() != 0)
+        {
+            var type = reader.ReadString();
+            var steps = new string[reader.ReadCount(minBytesEach: 1)];
+            for (var s = 0; s < steps.Length; s++) steps[s] = reader.ReadString();
+            memory.ObjectChain = new ObjectChain(type, steps);
+        }
         return memory;
     }
 }

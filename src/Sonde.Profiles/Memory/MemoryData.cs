@@ -38,6 +38,12 @@ public sealed class MemoryData
     /// <summary>The longest collections, longest first, with the stack that was running when each started.</summary>
     public List<GcPause> LongestPauses { get; } = [];
 
+    /// <summary>Counts of tracked objects by type, in time order (<c>sonde mem --objects</c>).</summary>
+    public List<ObjectSnapshot> ObjectSnapshots { get; } = [];
+
+    /// <summary>A reference chain to the type that grew most between the first and last object snapshots.</summary>
+    public ObjectChain? ObjectChain { get; set; }
+
     /// <summary>Single figures by name (the constants above); absent when not measured.</summary>
     public Dictionary<string, long> Totals { get; } = [];
 

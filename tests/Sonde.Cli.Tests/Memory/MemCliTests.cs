@@ -29,7 +29,7 @@ public sealed class MemCliTests : IDisposable
         var python = PythonInstalls.Require(label);
         var output = _directory.File($"mem-{label}.sonde");
         var truthPath = _directory.File($"truth-{label}.json");
-        var result = SondeCli.Run(_timeout, "mem", "-o", output, "--", python.Path!, Repository.Fixture("mem_fixture.py"), truthPath);
+        var result = SondeCli.Run(_timeout, "mem", "--objects", "-o", output, "--", python.Path!, Repository.Fixture("mem_fixture.py"), truthPath);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var truthDocument = JsonDocument.Parse(File.ReadAllText(truthPath));
@@ -74,6 +74,17 @@ public sealed class MemCliTests : IDisposable
         var during = rss.Where(p => p.TimeNs >= start && p.TimeNs <= end).Select(p => p.Value).DefaultIfEmpty(0).Max();
         Assert.True(during - before >= spikeMib * Mib * 3 / 4, $"RSS went from {before} to {during} during a {spikeMib} MiB spike");
         Assert.NotEmpty(memory.Series[MemoryData.TracedSeries]);
+
+        // Object growth: the fixture made exactly LEAKY instances after the first count (taken before it ran),
+        // all kept in one global list, which the reference chain names.
+        var leaky = memory.ObjectSnapshots[^1].Types.Single(t => t.Type == "__main__.Leaky").Count
+                    - (memory.ObjectSnapshots[0].Types.SingleOrDefault(t => t.Type == "__main__.Leaky")?.Count ?? 0);
+        Assert.Equal(truth.GetProperty("leaky").GetInt64(), leaky);
+        var chain = memory.ObjectChain ?? throw new Xunit.Sdk.XunitException("no reference chain");
+        Assert.Equal("__main__.Leaky", chain.Type);
+        Assert.Equal("module __main__", chain.Steps[0]);
+        Assert.Equal("dict['kept_objects']", chain.Steps[1]);
+        Assert.Contains("held by: module __main__ -> dict['kept_objects'] -> list[", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,9 +107,9 @@ public sealed class MemCliTests : IDisposable
         var go = ExternalTool.Require("go", "golang-go");
         var pprof = _directory.File("memory.pb.gz");
         Assert.Equal(0, SondeCli.Run("convert", output, "-o", pprof).ExitCode);
-        var top = ExternalTool.Run(go, ["tool", "pprof", "-top", "-unit=B", "-sample_index=leaked-bytes", pprof]);
-        Assert.True(top.ExitCode == 0, top.ToString());
-        var holdRow = top.StdOut.Split('\n').First(l => l.TrimEnd().EndsWith(" hold", StringComparison.Ordinal));
+        var pprofTop = ExternalTool.Run(go, ["tool", "pprof", "-top", "-unit=B", "-sample_index=leaked-bytes", pprof]);
+        Assert.True(pprofTop.ExitCode == 0, pprofTop.ToString());
+        var holdRow = pprofTop.StdOut.Split('\n').First(l => l.TrimEnd().EndsWith(" hold", StringComparison.Ordinal));
         var flat = long.Parse(holdRow.TrimStart().Split(' ')[0].TrimEnd('B'), System.Globalization.CultureInfo.InvariantCulture);
         AssertWithin(12 * Mib, flat, 0.10, "go tool pprof's flat leaked bytes of hold");
 

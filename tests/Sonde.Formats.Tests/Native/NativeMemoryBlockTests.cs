@@ -28,6 +28,9 @@ public sealed class NativeMemoryBlockTests
         profile.Memory.LongestPauses.Add(new GcPause(900_000, 3_000_000, 2, inner));
         profile.Memory.Totals[MemoryData.PeakBytesTotal] = 41 << 20;
         profile.Memory.Totals["origin-unix-ns"] = 1_795_293_219_297_275_707;
+        profile.Memory.ObjectSnapshots.Add(new ObjectSnapshot(3, [new ObjectTypeCount("dict", 100, 6400), new ObjectTypeCount("app.Node", 0, 0)]));
+        profile.Memory.ObjectSnapshots.Add(new ObjectSnapshot(9_000, [new ObjectTypeCount("app.Node", 20_000, 960_000)]));
+        profile.Memory.ObjectChain = new ObjectChain("app.Node", ["module app", "dict['nodes']", "list[3]", "app.Node"]);
 
         var back = RoundTrip(profile).Memory!;
 
@@ -38,6 +41,10 @@ public sealed class NativeMemoryBlockTests
         var pause = Assert.Single(back.LongestPauses);
         Assert.Equal((900_000L, 3_000_000L, 2), (pause.TimeNs, pause.DurationNs, pause.Generation));
         Assert.Equal(profile.Memory.Totals.OrderBy(t => t.Key), back.Totals.OrderBy(t => t.Key));
+        Assert.Equal(2, back.ObjectSnapshots.Count);
+        Assert.Equal(profile.Memory.ObjectSnapshots[0].Types, back.ObjectSnapshots[0].Types);
+        Assert.Equal((9_000L, "app.Node", 20_000L, 960_000L), (back.ObjectSnapshots[1].TimeNs, back.ObjectSnapshots[1].Types[0].Type, back.ObjectSnapshots[1].Types[0].Count, back.ObjectSnapshots[1].Types[0].Bytes));
+        Assert.Equal(profile.Memory.ObjectChain.Steps, back.ObjectChain!.Steps);
     }
 
     [Fact]

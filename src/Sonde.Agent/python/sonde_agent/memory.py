@@ -11,6 +11,7 @@ import struct
 import sys
 import time
 
+from . import objects
 from . import wire
 
 # How often the traced memory is read for the timeline.
@@ -68,6 +69,9 @@ class MemoryAgent:
         self.longest = []
         self.longest_changed = False
         self.lock = _thread.allocate_lock()
+        self.census = objects.Census() if options.objects else None
+        self.pending_objects = []
+        self.objects_due = 0.0
 
     # ---- starting -------------------------------------------------------------------------------------------
 
@@ -97,6 +101,8 @@ class MemoryAgent:
             self._status(STATUS_UNAVAILABLE, "tracemalloc is unavailable: %s" % (error,))
             self.tracemalloc = None
         gc.callbacks.append(self._on_gc)
+        if self.census is not None:
+            self._count_objects()
         _thread.start_new_thread(self._run, ())
 
     # ---- the sampling thread --------------------------------------------------------------------------------
@@ -110,6 +116,8 @@ class MemoryAgent:
                     return
                 self._tick()
                 now = time.monotonic()
+                if self.census is not None and now >= self.objects_due:
+                    self._count_objects()
                 if now >= flush_due:
                     flush_due = now + self.options.flush_seconds
                     self.flush()
@@ -205,6 +213,12 @@ class MemoryAgent:
                 self.allocated_changed = True
         self.previous = stacks
 
+    def _count_objects(self):
+        started = time.monotonic()
+        self.pending_objects.append(self.census.count())
+        spent = time.monotonic() - started
+        self.objects_due = time.monotonic() + max(objects.OBJECTS_SECONDS, spent * 20)
+
     # ---- garbage collection ---------------------------------------------------------------------------------
 
     def _on_gc(self, phase, info):
@@ -252,6 +266,8 @@ class MemoryAgent:
 
     def _frames(self, final):
         frames = []
+        pending, self.pending_objects = self.pending_objects, []
+        frames += pending
         timeline, self.timeline = self.timeline, array.array("q")
         if timeline:
             frames.append(wire.frame(wire.MEM_TIMELINE, struct.pack("<I", len(timeline) // 3) + timeline.tobytes()))
@@ -372,6 +388,11 @@ class MemoryAgent:
             # Sites are numbered as frames are built: everything is built and sent under the channel's lock,
             # so no message names a site whose description is still waiting in another thread's list.
             frames = []
+            if self.census is not None:
+                self._count_objects()
+                chain = self.census.chain()
+                if chain is not None:
+                    self.pending_objects.append(chain)
             if tracemalloc is not None and tracemalloc.is_tracing():
                 current, peak = tracemalloc.get_traced_memory()
                 self.timeline.extend((time.time_ns(), current, peak))

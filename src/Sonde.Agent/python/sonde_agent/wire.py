@@ -23,6 +23,8 @@ GC_EVENTS = 12
 GC_LONGEST = 13
 MEM_STATUS = 14
 MEM_INFO = 15
+OBJECT_COUNTS = 16
+OBJECT_CHAIN = 17
 
 MODE_TRACE = 0
 MODE_MEMORY = 1
@@ -60,6 +62,7 @@ class Options:
         self.depth = 16
         self.sample_threshold = 4096
         self.snapshot_seconds = 1.0
+        self.objects = False
         self.cpu_clock = cpu_clock
         self.builtins = builtins
         # False for --lines-only: no call statistics, only the chosen functions' lines.
@@ -155,4 +158,7 @@ def _parse_options(data):
     if offset < len(data):
         options.mode, options.depth, options.sample_threshold, snapshot_ms = struct.unpack_from("<BHII", data, offset)
         options.snapshot_seconds = snapshot_ms / 1000.0
+        offset += 11
+        if offset < len(data):
+            options.objects = bool(data[offset])
     return options
