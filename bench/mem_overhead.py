@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much `sonde mem` slows its target, next to plain tracemalloc (`-X tracemalloc=DEPTH`, no snapshots) and
 memory_profiler (`mprof run`, which samples RSS from a second process, and `python -m memory_profiler`, its
-line mode, on the workload's @profile function).
+line mode, on the workload's @profile function, next to `sonde mem --lines` on the same function).
 
     bench/mem_overhead.py [--rounds 5] [--python /usr/bin/python3.11] [--workloads alloc,cpu]
 
@@ -25,9 +25,11 @@ WORKLOADS = os.path.join(BENCH, "workloads")
 SONDE_DLL = os.path.join(ROOT, ".build", "cli", "sonde.dll")
 ELAPSED = re.compile(r"^elapsed ([\d.]+) ([\d.]+)$", re.M)
 WORKLOAD_FILES = {"alloc": ("mem_alloc.py", 30), "cpu": ("mem_cpu.py", 3000000)}
+# The function memory_profiler's line mode measures (decorated @profile), for `sonde mem --lines`.
+LINE_FUNCTIONS = {"alloc": "mem_alloc:work", "cpu": "mem_cpu:work"}
 
 
-def tools(python, script, size, scratch):
+def tools(python, script, size, scratch, lines):
     out = os.path.join(scratch, "out.sonde")
     rows = [
         ("plain", [python, script, str(size)]),
@@ -36,6 +38,8 @@ def tools(python, script, size, scratch):
         ("sonde mem --depth 1", ["dotnet", SONDE_DLL, "mem", "--depth", "1", "-o", out, "--", python, script, str(size)]),
         ("sonde mem (depth 16)", ["dotnet", SONDE_DLL, "mem", "-o", out, "--", python, script, str(size)]),
     ]
+    if lines:
+        rows.append(("sonde mem --lines", ["dotnet", SONDE_DLL, "mem", "--lines", lines, "-o", out, "--", python, script, str(size)]))
     mprof = shutil.which("mprof")
     if mprof:
         rows.append(("mprof run", [mprof, "run", "-o", os.path.join(scratch, "mprof.dat"), python, script, str(size)]))
@@ -69,7 +73,7 @@ def main():
             script = os.path.join(WORKLOADS, name)
             ratios, plain = {}, []
             for _ in range(args.rounds):
-                rows = tools(args.python, script, size, scratch)
+                rows = tools(args.python, script, size, scratch, LINE_FUNCTIONS[workload])
                 base = None
                 for label, command in rows:
                     _, cpu = measure(command, scratch)

@@ -73,6 +73,12 @@ public static class MemoryProfileBuilder
             foreach (var collection in process.Memory.Collections)
                 memory.Collections.Add(new GcCollection(collection.UnixNs - origin, collection.DurationNs, collection.Generation, collection.Collected, collection.Uncollectable, process.ProcessId));
             pauses.AddRange(process.Memory.LongestPauses.Select(p => (p, process.ProcessId, roots)));
+            foreach (var group in process.Threads.SelectMany(t => t.Lines).GroupBy(l => l.Function))
+            {
+                memory.LineIncrements ??= new Sonde.Profiles.Lines.LineTimingData();
+                var lines = group.OrderBy(l => l.Line).Select(l => new Sonde.Profiles.Lines.LineTiming(l.Line, l.Hits, l.TimeNs)).ToList();
+                memory.LineIncrements.Add(new Sonde.Profiles.Lines.FunctionLineTimings(group.Key.Function, thread, lines, group.Key.Source));
+            }
         }
         memory.Collections.Sort((a, b) => a.TimeNs.CompareTo(b.TimeNs));
         foreach (var (pause, _, roots) in pauses.OrderByDescending(p => p.Event.DurationNs).Take(LongestPauses))

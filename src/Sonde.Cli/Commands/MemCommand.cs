@@ -32,6 +32,13 @@ internal static class MemCommand
         var threshold = new Option<int>("--sample-threshold") { Description = "Stacks with fewer bytes are sent as a weighted sample (docs/memory.md); 0 sends every stack", DefaultValueFactory = _ => 4096, HelpName = "BYTES" };
         var snapshot = new Option<double>("--snapshot-interval") { Description = "Least seconds between periodic snapshots of the live allocations", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
         var objects = new Option<bool>("--objects") { Description = "Also count tracked objects by type now and then (gc.get_objects()), and show a reference chain to the type that grew most" };
+        var lines = new Option<string[]>("--lines")
+        {
+            Description = "Measure the memory each line of the functions MODULE:FUNC names adds (globs allowed; repeatable)",
+            HelpName = "MODULE:FUNC",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Argument<string[]>("command") { Description = "The Python command to run, after --", Arity = ArgumentArity.ZeroOrMore };
 
         var mem = new Command("mem", Examples.Describe(
@@ -41,13 +48,14 @@ internal static class MemCommand
             "sonde mem --weight leaked -o leaks.svg -- python3 -m pytest tests/",
             "sonde mem --depth 32 -o mem.pb.gz -- python3 worker.py",
             "sonde mem --objects -- python3 server.py",
+            "sonde mem --lines app:load_data -- python3 app.py",
             "sonde report memory.sonde --metric peak"))
         {
-            output, format, weight, depth, threshold, snapshot, objects, command,
+            output, format, weight, depth, threshold, snapshot, objects, lines, command,
         };
         mem.SetAction(result => Run(new MemOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(weight), result.GetValue(depth), result.GetValue(threshold),
-            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(command) ?? []), terminal));
+            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? []), terminal));
         return mem;
     }
 
@@ -88,6 +96,11 @@ internal static class MemCommand
             throw failure;
         }
         MemorySummary.Print(terminal, profile, result!, outputPath);
+        if (profile.Memory?.LineIncrements is { Entries.Count: > 0 } increments)
+        {
+            terminal.Error.WriteLine();
+            MemoryLineTable.Write(new Terminal(terminal.Error, terminal.Error, terminal.ErrorColor, terminal.ErrorIsTty), increments);
+        }
         return ExitCodeOf(terminal, result!);
     }
 
@@ -123,6 +136,7 @@ internal static class MemCommand
     private static AgentOptions AgentOptionsFrom(MemOptions options)
     {
         if (options.Command.Count == 0) throw new UsageException("give the command to measure after --, e.g. sonde mem -- python3 app.py");
+        if (options.Lines.Count > ushort.MaxValue) throw new UsageException("too many --lines patterns");
         if (options.Depth is < 1 or > 1000) throw new UsageException("--depth must be between 1 and 1000 frames");
         if (options.SampleThreshold < 0) throw new UsageException("--sample-threshold must be 0 (send every stack) or more bytes");
         if (options.SnapshotSeconds is < 0.05 or > 3600 || double.IsNaN(options.SnapshotSeconds))
@@ -134,6 +148,7 @@ internal static class MemCommand
             SampleThreshold = options.SampleThreshold,
             SnapshotInterval = TimeSpan.FromSeconds(options.SnapshotSeconds),
             Objects = options.Objects,
+            LinePatterns = options.Lines.Select(LinePattern.Parse).ToList(),
         };
     }
 }

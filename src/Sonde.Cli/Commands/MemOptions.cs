@@ -9,4 +9,5 @@ internal sealed record MemOptions(
     int SampleThreshold,
     double SnapshotSeconds,
     bool Objects,
+    IReadOnlyList<string> Lines,
     IReadOnlyList<string> Command);

@@ -1,3 +1,5 @@
+using Sonde.Profiles;
+using Sonde.Profiles.Lines;
 using Sonde.Profiles.Memory;
 
 namespace Sonde.Formats.Native;
@@ -72,6 +74,24 @@ internal static class NativeMemoryBlock
             items.WriteVarint(chain.Steps.Count);
             foreach (var step in chain.Steps) items.WriteString(step);
         }
+        var increments = memory.LineIncrements?.Entries ?? [];
+        items.WriteVarint(increments.Count);
+        foreach (var entry in increments)
+        {
+            items.WriteString(entry.Function.Function);
+            items.WriteString(entry.Function.File);
+            items.WriteSigned(entry.Function.FirstLine);
+            items.WriteSigned(entry.ThreadIndex);
+            items.WriteVarint(entry.Lines.Count);
+            foreach (var line in entry.Lines)
+            {
+                items.WriteSigned(line.Line);
+                items.WriteSigned(line.Hits);
+                items.WriteSigned(line.TimeNs);
+            }
+            items.WriteVarint(entry.Source.Count);
+            foreach (var text in entry.Source) items.WriteString(text);
+        }
         return items.ToArray();
     }
 
@@ -129,6 +149,18 @@ internal static class NativeMemoryBlock
             var steps = new string[reader.ReadCount(minBytesEach: 1)];
             for (var s = 0; s < steps.Length; s++) steps[s] = reader.ReadString();
             memory.ObjectChain = new ObjectChain(type, steps);
+        }
+        var functions = reader.ReadCount(minBytesEach: 6);
+        for (var i = 0; i < functions; i++)
+        {
+            var function = new FunctionKey(reader.ReadString(), reader.ReadString(), (int)reader.ReadSigned());
+            var thread = (int)reader.ReadSigned();
+            var lines = new LineTiming[reader.ReadCount(minBytesEach: 3)];
+            for (var l = 0; l < lines.Length; l++) lines[l] = new LineTiming((int)reader.ReadSigned(), reader.ReadSigned(), reader.ReadSigned());
+            var source = new string[reader.ReadCount(minBytesEach: 1)];
+            for (var t = 0; t < source.Length; t++) source[t] = reader.ReadString();
+            memory.LineIncrements ??= new LineTimingData();
+            memory.LineIncrements.Add(new FunctionLineTimings(function, thread, lines, source));
         }
         return memory;
     }

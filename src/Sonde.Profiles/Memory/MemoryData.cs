@@ -44,6 +44,12 @@ public sealed class MemoryData
     /// <summary>A reference chain to the type that grew most between the first and last object snapshots.</summary>
     public ObjectChain? ObjectChain { get; set; }
 
+    /// <summary>
+    /// Per-line memory increments of chosen functions (<c>sonde mem --lines</c>): each line's
+    /// <see cref="Lines.LineTiming.TimeNs"/> holds the traced bytes it added, net of what it freed, not a time.
+    /// </summary>
+    public Lines.LineTimingData? LineIncrements { get; set; }
+
     /// <summary>Single figures by name (the constants above); absent when not measured.</summary>
     public Dictionary<string, long> Totals { get; } = [];
 

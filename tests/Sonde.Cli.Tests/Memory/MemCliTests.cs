@@ -29,7 +29,7 @@ public sealed class MemCliTests : IDisposable
         var python = PythonInstalls.Require(label);
         var output = _directory.File($"mem-{label}.sonde");
         var truthPath = _directory.File($"truth-{label}.json");
-        var result = SondeCli.Run(_timeout, "mem", "--objects", "-o", output, "--", python.Path!, Repository.Fixture("mem_fixture.py"), truthPath);
+        var result = SondeCli.Run(_timeout, "mem", "--objects", "--lines", "mem_fixture:hold", "-o", output, "--", python.Path!, Repository.Fixture("mem_fixture.py"), truthPath);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var truthDocument = JsonDocument.Parse(File.ReadAllText(truthPath));
@@ -74,6 +74,13 @@ public sealed class MemCliTests : IDisposable
         var during = rss.Where(p => p.TimeNs >= start && p.TimeNs <= end).Select(p => p.Value).DefaultIfEmpty(0).Max();
         Assert.True(during - before >= spikeMib * Mib * 3 / 4, $"RSS went from {before} to {during} during a {spikeMib} MiB spike");
         Assert.NotEmpty(memory.Series[MemoryData.TracedSeries]);
+
+        // Per-line increments: the line of hold() that appends LEAK_MIB chunks ran that many times and added them.
+        var increments = memory.LineIncrements!.ByFunction().Single(f => f.Function.Function == "hold");
+        var append = increments.Lines.Single(l => increments.SourceOf(l.Line)!.Contains("kept.append", StringComparison.Ordinal));
+        Assert.Equal(leakMib, append.Hits);
+        AssertWithin(leakMib * Mib, append.TimeNs, 0.10, "the increment of hold's append line");
+        Assert.Contains("Total increment:", result.StdErr, StringComparison.Ordinal);
 
         // Object growth: the fixture made exactly LEAKY instances after the first count (taken before it ran),
         // all kept in one global list, which the reference chain names.

@@ -70,6 +70,8 @@ class MemoryAgent:
         self.longest_changed = False
         self.lock = _thread.allocate_lock()
         self.census = objects.Census() if options.objects else None
+        self.lines = None
+        self.line_tables = {}
         self.pending_objects = []
         self.objects_due = 0.0
 
@@ -101,6 +103,17 @@ class MemoryAgent:
             self._status(STATUS_UNAVAILABLE, "tracemalloc is unavailable: %s" % (error,))
             self.tracemalloc = None
         gc.callbacks.append(self._on_gc)
+        if self.options.line_patterns and self.tracemalloc is not None:
+            # The line tracer of `sonde trace --lines`, with traced bytes for its clock: each line gets the
+            # memory it added (net of what it freed), as memory_profiler's Increment column.
+            from . import lines
+            traced = self.tracemalloc.get_traced_memory
+
+            def traced_bytes():
+                return traced()[0]
+            self.options.line_clock = traced_bytes
+            self.lines = lines.for_this_python(self.options, self.agent_dir)
+            self.lines.start_thread(self.line_tables)
         if self.census is not None:
             self._count_objects()
         _thread.start_new_thread(self._run, ())
@@ -268,6 +281,8 @@ class MemoryAgent:
         frames = []
         pending, self.pending_objects = self.pending_objects, []
         frames += pending
+        if self.lines is not None:
+            frames += self.lines.frames(self.line_tables, 0)
         timeline, self.timeline = self.timeline, array.array("q")
         if timeline:
             frames.append(wire.frame(wire.MEM_TIMELINE, struct.pack("<I", len(timeline) // 3) + timeline.tobytes()))
@@ -388,6 +403,8 @@ class MemoryAgent:
             # Sites are numbered as frames are built: everything is built and sent under the channel's lock,
             # so no message names a site whose description is still waiting in another thread's list.
             frames = []
+            if self.lines is not None:
+                self.lines.finish()
             if self.census is not None:
                 self._count_objects()
                 chain = self.census.chain()
