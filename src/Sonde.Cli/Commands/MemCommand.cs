@@ -64,7 +64,7 @@ internal static class MemCommand
         var agentOptions = AgentOptionsFrom(options);
         var outputPath = options.Output ?? DefaultOutput;
         var writer = ProfileOutput.WriterFor(outputPath, options.Format);
-        var weightIndex = options.Weight is null ? 0 : Array.FindIndex(MemoryProfileBuilder.WeightTypes, w => w.Name == MemoryMetric.WeightName(options.Weight));
+        var weightIndex = options.Weight is null ? 0 : Array.FindIndex(MemoryProfileBuilder.WeightTypes, w => w.Name == MemoryMetric.WeightName(options.Weight, "--weight"));
         if (weightIndex < 0) throw new UsageException($"--weight {TerminalText.Escape(options.Weight!)}: choose alloc-bytes, alloc-count, peak or leaked");
 
         using var signals = new TerminationSignals();

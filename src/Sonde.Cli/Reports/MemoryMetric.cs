@@ -9,21 +9,21 @@ internal static class MemoryMetric
     public const string Names = "alloc-bytes, alloc-count, peak, leaked or rss-growth";
 
     /// <summary>The weight a metric name stands for: <c>peak</c> is <c>peak-bytes</c>, <c>leaked</c> is <c>leaked-bytes</c>.</summary>
-    public static string WeightName(string metric) => metric.ToLowerInvariant() switch
+    public static string WeightName(string metric, string option = "--metric") => metric.ToLowerInvariant() switch
     {
         "alloc-bytes" => WeightType.AllocBytes.Name,
         "alloc-count" => WeightType.AllocCount.Name,
         "peak" or "peak-bytes" => WeightType.PeakBytes.Name,
         "leaked" or "leaked-bytes" => WeightType.LeakedBytes.Name,
         "rss-growth" => WeightType.RssGrowth.Name,
-        _ => throw new UsageException($"--metric {Console.TerminalText.Escape(metric)}: choose {Names}"),
+        _ => throw new UsageException($"{option} {Console.TerminalText.Escape(metric)}: choose {Names}"),
     };
 
     /// <summary>The index of the metric's weight in <paramref name="profile"/>.</summary>
     /// <exception cref="UsageException">The profile doesn't carry it.</exception>
     public static int IndexIn(Profile profile, string metric, string option)
     {
-        var name = WeightName(metric);
+        var name = WeightName(metric, option);
         var index = profile.WeightIndex(name);
         if (index >= 0) return index;
         var has = string.Join(", ", profile.WeightTypes.Select(w => w.Name));

@@ -164,6 +164,18 @@ public sealed class MemCliTests : IDisposable
         Assert.True(File.Exists(output), "what was collected (RSS) is still written");
     }
 
+    [Theory]
+    [InlineData("--depth", "0", "--depth must be between 1 and 1000")]
+    [InlineData("--weight", "cpu", "--weight cpu: choose")]
+    [InlineData("--sample-threshold", "-1", "--sample-threshold must be 0")]
+    public void BadOptionsGetOneLineAndExit2(string option, string value, string message)
+    {
+        var result = SondeCli.Run(_timeout, "mem", option, value, "--", "python3", "-c", "pass");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+        Assert.Single(result.StdErr.Trim().Split('\n'));
+    }
+
     private static string SafeCommandLine(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
