@@ -164,6 +164,17 @@ public sealed class MemCliTests : IDisposable
         Assert.True(File.Exists(output), "what was collected (RSS) is still written");
     }
 
+    [Fact]
+    public void AProgramThatStopsTracemallocGetsAWarningAndKeepsItsExitCode()
+    {
+        var python = PythonInstalls.All.FirstOrDefault() ?? throw new InvalidOperationException("no CPython found");
+        var output = _directory.File("stopped.sonde");
+        var result = SondeCli.Run(_timeout, "mem", "-o", output, "--", python.Path!, "-c", "import sys, tracemalloc; tracemalloc.stop(); sys.exit(4)");
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("the program stopped tracemalloc; memory after that is not measured", result.StdErr, StringComparison.Ordinal);
+        Assert.True(File.Exists(output));
+    }
+
     [Theory]
     [InlineData("--depth", "0", "--depth must be between 1 and 1000")]
     [InlineData("--weight", "cpu", "--weight cpu: choose")]

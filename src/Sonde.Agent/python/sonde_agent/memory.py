@@ -32,6 +32,7 @@ STACKS_LEAKED = 2
 
 STATUS_UNAVAILABLE = 1
 STATUS_STOPPED = 2
+STOPPED_TEXT = "the program stopped tracemalloc; memory after that is not measured"
 
 
 class MemoryAgent:
@@ -143,7 +144,7 @@ class MemoryAgent:
             return
         if not tracemalloc.is_tracing():
             self.tracemalloc = None
-            self._status(STATUS_STOPPED, "the program stopped tracemalloc; memory after that is not measured")
+            self._status(STATUS_STOPPED, STOPPED_TEXT)
             return
         current, peak = tracemalloc.get_traced_memory()
         self.timeline.extend((time.time_ns(), current, peak))
@@ -418,6 +419,8 @@ class MemoryAgent:
                 frames.append(self._stacks_frame(STACKS_LEAKED, stacks, total, time.time_ns(), frames))
             else:
                 frames = self._frames(True)
+                if tracemalloc is not None:
+                    frames.append(wire.frame(wire.MEM_STATUS, struct.pack("<B", STATUS_STOPPED) + wire.text(STOPPED_TEXT)))
             self.closed = True
             code = status if isinstance(status, int) else 0
             frames.append(wire.frame(wire.BYE, struct.pack("<Bi", reason, code)))
