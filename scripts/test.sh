@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(gcc valgrind hyperfine austin python3 python3-yappi golang-go graphviz)
+packages=(gcc valgrind hyperfine austin python3 python3-yappi golang-go graphviz tmux chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,10 @@ public static class SondeApp
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
             MemCommand.Create(terminal),
+            TopCommand.Create(terminal),
+            ViewCommand.Create(terminal),
+            DiffCommand.Create(terminal),
+            CheckCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

@@ -13,6 +13,11 @@ internal static class CommonOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public static Option<bool> Subprocesses() => new("--subprocesses")
+    {
+        Description = "Also sample the CPython processes it starts, and theirs; each one's stacks start with a 'process PID (COMMAND)' frame",
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of text" };
 
     /// <summary>Recursive, so it is accepted after any verb.</summary>

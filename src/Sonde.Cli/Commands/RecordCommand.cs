@@ -32,8 +32,10 @@ internal static class RecordCommand
         var gil = new Option<bool>("--gil") { Description = "Only sample the thread holding the GIL" };
         var threads = new Option<bool>("--threads") { Description = "Start each stack with a 'thread NAME (TID)' frame" };
         var lines = new Option<bool>("--lines") { Description = "Keep the executing line of each frame instead of merging per function" };
+        var subprocesses = CommonOptions.Subprocesses();
         var pid = CommonOptions.Pid();
         var command = CommonOptions.Command();
+        var serve = new Option<bool>("--serve") { Description = "Show the recording live in the browser (as sonde view does), and keep serving it after it ends" };
 
         var record = new Command("record", Examples.Describe(
             "Sample a Python program's stacks from outside, without pausing or slowing it, and write a profile. A .sonde " +
@@ -41,14 +43,16 @@ internal static class RecordCommand
             "sonde record -- python3 app.py --port 8000",
             "sonde record -o profile.svg -- python3 app.py --port 8000",
             "sonde record -p 4242 -d 30 -o profile.speedscope.json",
-            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg"))
+            "sonde record -r 1000 --idle --threads -o stacks.folded -- python3 -m mypkg",
+            "sonde record --subprocesses -o workers.svg -- python3 -m mypkg.pool_job",
+            "sonde record --serve -- python3 app.py"))
         {
-            output, format, rate, duration, idle, gil, threads, lines, pid, command,
+            output, format, rate, duration, idle, gil, threads, lines, subprocesses, pid, command, serve,
         };
         record.SetAction(result => Run(new RecordOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(rate), result.GetValue(duration),
             result.GetValue(idle), result.GetValue(gil), result.GetValue(threads), result.GetValue(lines),
-            result.GetValue(pid), result.GetValue(command) ?? []), terminal));
+            result.GetValue(pid), result.GetValue(command) ?? [], result.GetValue(subprocesses), result.GetValue(serve)), terminal));
         return record;
     }
 
@@ -68,11 +72,21 @@ internal static class RecordCommand
         using var signals = new TerminationSignals();
         using var launched = options.Pid is null ? LaunchedProcess.Start(options.Command) : null;
         var pid = options.Pid ?? launched!.ProcessId;
-        var target = launched is null
-            ? PythonTarget.Attach(pid)
-            : PythonTarget.AttachWhenReady(pid, () => !launched.HasExited, signals.Token);
+        ProcessTreeSampler? tree = null;
+        PythonTarget? target = null;
+        if (options.Subprocesses)
+        {
+            Subprocesses.RequireProcess(pid);
+            if (launched is null) target = Subprocesses.TryAttachRoot(pid);
+        }
+        else
+        {
+            target = launched is null
+                ? PythonTarget.Attach(pid)
+                : PythonTarget.AttachWhenReady(pid, () => !launched.HasExited, signals.Token);
+        }
 
-        var recorder = new ProfileRecorder(pid);
+        var recorder = options.Subprocesses ? new ProfileRecorder(pid, p => tree!.LabelOf(p)) : new ProfileRecorder(pid);
         var metadata = recorder.Profile.Metadata;
         metadata.StartTime = DateTimeOffset.Now;
         metadata.Command = launched?.CommandLine ?? ProcessCommandLine.Read(pid);
@@ -83,19 +97,36 @@ internal static class RecordCommand
         // RSS, PSS and threads from /proc, beside the stacks; the growth also weighs the samples (rss-growth).
         using var memorySampler = new ProcessMemorySampler(pid, (metadata.StartTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100, recorder.ObserveResident);
 
+        using var live = options.Serve && (target is not null || options.Subprocesses) ? LiveView.Start(recorder, Path.GetFileName(outputPath), terminal, signals.Token) : null;
         StreamingProfileFile? streaming = null;
-        if (target is not null)
+        if (target is not null || options.Subprocesses)
         {
-            metadata.PythonVersion = target.Binary.Version.ToString();
-            metadata.PythonPath = target.Binary.ExecutablePath;
-            var sampler = new Sampler(target.Interpreter, samplerOptions, recorder);
-            if (writer is NativeWriter) streaming = StreamingProfileFile.Start(outputPath, recorder.Profile, recorder.Lock);
-            using (new StatusLine(terminal, sampler.Progress, enabled: true))
+            if (target is not null)
             {
-                Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
+                metadata.PythonVersion = target.Binary.Version.ToString();
+                metadata.PythonPath = target.Binary.ExecutablePath;
+            }
+            Func<bool> alive = launched is null ? () => Directory.Exists($"/proc/{pid}") : () => !launched.HasExited;
+            SamplerProgress progress;
+            Action run;
+            if (!options.Subprocesses)
+            {
+                var sampler = new Sampler(target!.Interpreter, samplerOptions, recorder);
+                progress = sampler.Progress;
+                run = () => sampler.Run(signals.Token, alive);
+            }
+            else
+            {
+                tree = new ProcessTreeSampler(pid, target, samplerOptions, recorder, followDescendants: true, Subprocesses.Warner(terminal));
+                progress = tree.Progress;
+                run = () => tree.Run(signals.Token, alive);
+            }
+            if (writer is NativeWriter) streaming = StreamingProfileFile.Start(outputPath, recorder.Profile, recorder.Lock);
+            using (new StatusLine(terminal, progress, enabled: true))
+            {
                 try
                 {
-                    sampler.Run(signals.Token, alive);
+                    run();
                 }
                 catch
                 {
@@ -104,14 +135,13 @@ internal static class RecordCommand
                     throw;
                 }
             }
-            var progress = sampler.Progress;
             metadata.Duration = progress.Elapsed;
             metadata.Sampler.Ticks = progress.Ticks;
             metadata.Sampler.Samples = progress.Samples;
             metadata.Sampler.Errors = progress.Errors;
             metadata.Sampler.Late = progress.Late;
             metadata.Sampler.CpuTimeNs = progress.SamplerCpuNs;
-            metadata.Sampler.AchievedRateHz = progress.Elapsed.TotalSeconds > 0 ? progress.Ticks / progress.Elapsed.TotalSeconds : 0;
+            metadata.Sampler.AchievedRateHz = tree?.AchievedRateHz ?? (progress.Elapsed.TotalSeconds > 0 ? progress.Ticks / progress.Elapsed.TotalSeconds : 0);
         }
 
         if (launched is not null && signals.Received is { } signal) ForwardSignal(launched, signal);
@@ -126,6 +156,7 @@ internal static class RecordCommand
         }
         else ProfileOutput.Write(recorder.Profile, outputPath, writer, new WriteOptions(ThreadRoots: options.Threads, Lines: options.Lines));
         RecordingSummary.Print(terminal, recorder.Profile, outputPath);
+        live?.ServeUntilStopped(terminal);
         return launched?.WaitForExit() ?? ExitCodes.Ok;
     }
 

@@ -11,4 +11,6 @@ internal sealed record RecordOptions(
     bool Threads,
     bool Lines,
     int? Pid,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    bool Subprocesses = false,
+    bool Serve = false);

@@ -12,5 +12,9 @@ internal static class Numbers
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    public static string Millis(double milliseconds) => milliseconds.ToString("N1", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Micros(double microseconds) => microseconds.ToString(microseconds < 10 ? "F2" : "N1", CultureInfo.InvariantCulture) + " us";
+
     public static string Hz(double value) => value.ToString("F1", CultureInfo.InvariantCulture) + " Hz";
 }

@@ -12,6 +12,7 @@ public sealed class Terminal
         OutputColor = outputIsTty && !noColor;
         ErrorColor = errorIsTty && !noColor;
         ErrorIsTty = errorIsTty;
+        OutputIsTty = outputIsTty;
     }
 
     public static Terminal FromConsole() => new(
@@ -24,6 +25,9 @@ public sealed class Terminal
 
     /// <summary>Live progress is drawn only where a person watches stderr.</summary>
     public bool ErrorIsTty { get; }
+
+    /// <summary>Full-screen views (`top`) draw only where a person watches stdout.</summary>
+    public bool OutputIsTty { get; }
 
     public string Bold(string text, bool forError = false) => Style(text, "1", forError);
     public string Dim(string text, bool forError = false) => Style(text, "2", forError);

@@ -14,7 +14,11 @@ internal static class ProfileOutput
             : FormatRegistry.ForPath(path)
               ?? throw new UsageException($"can't tell the format of '{path}' from its name; give -f with one of: {string.Join(", ", FormatRegistry.Names)}");
 
-    public static void Write(Profile profile, string path, IProfileWriter writer, WriteOptions options)
+    public static void Write(Profile profile, string path, IProfileWriter writer, WriteOptions options) =>
+        WriteAtomically(path, stream => writer.Write(profile, stream, options));
+
+    /// <summary>Writes through <paramref name="write"/> into a temporary file next to <paramref name="path"/>, then renames it.</summary>
+    public static void WriteAtomically(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
@@ -24,7 +28,7 @@ internal static class ProfileOutput
             Directory.CreateDirectory(directory);
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                writer.Write(profile, stream, options);
+                write(stream);
             }
             File.Move(temporary, full, overwrite: true);
         }

@@ -34,11 +34,18 @@ public sealed class FlameGraphWriter : IProfileWriter
 
     public string FormatName => "flamegraph";
 
-    public void Write(Profile profile, Stream output, WriteOptions options)
+    public void Write(Profile profile, Stream output, WriteOptions options) => Write(profile, output, options, null);
+
+    /// <summary>
+    /// Draws the graph, coloured and annotated by <paramref name="painter"/> when one is given (the differential
+    /// flame graph), else by function name.
+    /// </summary>
+    internal static void Write(Profile profile, Stream output, WriteOptions options, FlamePainter? painter)
     {
         var stacks = StackWeights.Collect(profile, options.WeightIndex, options.ThreadRoots);
         var frames = new MergedFrames(profile, options.Lines);
         var tree = FlameTreeBuilder.Build(profile, frames, stacks, MinWidthPixels / ChartWidth);
+        painter?.Prepare(tree, frames);
         var total = tree.TotalOf(FlameTree.RootNode);
         var drawn = PreOrder(tree, out var maxDepth);
         var height = HeaderHeight + (maxDepth + 1) * FrameHeight + FooterHeight;
@@ -46,16 +53,16 @@ public sealed class FlameGraphWriter : IProfileWriter
 
         using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         var weight = profile.WeightTypes[options.WeightIndex];
-        WriteHeader(writer, profile, options, weight, total, height);
+        WriteHeader(writer, profile, options, weight, total, height, painter?.Subtitle);
         var labels = new string[frames.Count];
         foreach (var node in drawn)
         {
             var offset = tree.OffsetOf(node);
             var frameId = tree.FrameOf(node);
             var label = frameId < 0 ? RootLabel : labels[frameId] ??= frames[frameId].Label;
-            var color = frameId < 0 ? FlameColors.Root : FlameColors.Of(frames[frameId]);
+            var color = painter?.ColorOf(node) ?? (frameId < 0 ? FlameColors.Root : FlameColors.Of(frames[frameId]));
             var y = height - FooterHeight - (tree.DepthOf(node) + 1) * FrameHeight;
-            WriteFrame(writer, label, color, offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y);
+            WriteFrame(writer, label, color, offset, tree.TotalOf(node), Padding + offset * scale, tree.TotalOf(node) * scale, y, painter?.NoteOf(node));
         }
         writer.Write("<script type=\"text/ecmascript\"><![CDATA[\n");
         writer.Write(FlameGraphAssets.Script);
@@ -80,7 +87,7 @@ public sealed class FlameGraphWriter : IProfileWriter
         return nodes;
     }
 
-    private static void WriteHeader(StreamWriter writer, Profile profile, WriteOptions options, WeightType weight, long total, int height)
+    private static void WriteHeader(StreamWriter writer, Profile profile, WriteOptions options, WeightType weight, long total, int height, string? subtitleText)
     {
         writer.Write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
         writer.Write($"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{ImageWidth}\" height=\"{height}\" viewBox=\"0 0 {ImageWidth} {height}\"");
@@ -97,7 +104,7 @@ public sealed class FlameGraphWriter : IProfileWriter
         XmlText.Write(writer, options.Title ?? profile.Metadata.Command ?? "Flame graph");
         writer.Write($"</text>\n<text id=\"subtitle\" x=\"{ImageWidth / 2}\" y=\"44\">");
         var subtitle = string.Create(CultureInfo.InvariantCulture, $"{profile.SampleCount:N0} samples, sized by {weight.Name} ({weight.Unit})");
-        XmlText.Write(writer, options.ThreadRoots ? subtitle + ", by thread" : subtitle);
+        XmlText.Write(writer, subtitleText ?? (options.ThreadRoots ? subtitle + ", by thread" : subtitle));
         writer.Write($"</text>\n<text id=\"unzoom\" class=\"button hidden\" x=\"{Padding}\" y=\"24\">Reset Zoom</text>\n");
         writer.Write($"<text id=\"search\" class=\"button\" x=\"{ImageWidth - Padding}\" y=\"24\" text-anchor=\"end\">Search</text>\n");
         writer.Write($"<text id=\"details\" x=\"{Padding}\" y=\"{height - 10}\"> </text>\n");
@@ -105,12 +112,17 @@ public sealed class FlameGraphWriter : IProfileWriter
     }
 
     private static void WriteFrame(StreamWriter writer, string label, (int R, int G, int B) color,
-        long offset, long weight, double x, double width, int y)
+        long offset, long weight, double x, double width, int y, string? note)
     {
         writer.Write("<g class=\"f\" data-x=\"");
         WriteNumber(writer, offset);
         writer.Write("\" data-v=\"");
         WriteNumber(writer, weight);
+        if (note is not null)
+        {
+            writer.Write("\" data-note=\"");
+            XmlText.Write(writer, note);
+        }
         writer.Write("\"><title>");
         XmlText.Write(writer, label);
         writer.Write("</title><rect x=\"");

@@ -170,7 +170,9 @@
 
     svg.addEventListener("mouseover", function (event) {
         var frame = frameOf(event.target);
-        if (frame) details.textContent = frame.label + " \u2014 " + formatValue(frame.value) + ", " + percent(frame.value);
+        if (!frame) return;
+        var note = frame.g.getAttribute("data-note");
+        details.textContent = frame.label + " \u2014 " + formatValue(frame.value) + ", " + percent(frame.value) + (note ? "; " + note : "");
     });
     svg.addEventListener("mouseout", function (event) {
         if (frameOf(event.target)) details.textContent = " ";

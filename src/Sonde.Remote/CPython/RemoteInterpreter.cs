@@ -111,6 +111,7 @@ public sealed class RemoteInterpreter
         // A thread that moved on while we walked (a generator that yielded, a call that returned) can leave a
         // chain cut short that still looks whole; if its innermost frame changed, the sample is torn.
         if (!TryReadTopFrame(thread.Address, out var top) || top != thread.TopFrame) return WalkResult.Torn;
+        if (!OutermostStillHasNoCaller()) return WalkResult.Torn;
         return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
     }
 
@@ -122,6 +123,17 @@ public sealed class RemoteInterpreter
 
     /// <summary>Adds thread ident → <c>threading.Thread</c> name for every thread <c>threading</c> knows. False when it isn't imported or can't be read.</summary>
     internal bool TryReadThreadNames(Dictionary<ulong, string> names) => _threadingNames.TryRead(MainInterpreter(), names);
+
+    /// <summary>
+    /// Before 3.11 a coroutine that yielded and was resumed while we read it keeps its innermost frame, but the walk
+    /// may have read its <c>f_back</c> while it was unlinked: a chain that ends there now has a caller again. From
+    /// 3.11 the walker catches this from the generator's state and link.
+    /// </summary>
+    private bool OutermostStillHasNoCaller()
+    {
+        if (Layout.Minor >= 11 || _raw.Count == 0) return true;
+        return _memory.TryReadPointer(_raw[^1].Address + (ulong)Layout.FrameBack, out var back) && back == 0;
+    }
 
     private bool TryReadTopFrame(ulong tstate, out ulong frame)
     {

@@ -11,13 +11,19 @@ public sealed class ProfileRecorder : ISampleSink
 {
     private readonly ThreadNames _names;
     private readonly object _lock = new();
+    private readonly Func<int, string>? _processLabel;
+    private readonly Dictionary<int, int> _processFrames = [];
     private int[] _frameIds = new int[256];
     private long _resident;
     private long _residentAttributed;
 
-    public ProfileRecorder(int processId)
+    /// <param name="processLabel">
+    /// With --subprocesses, the label of the <c>process PID (COMMAND)</c> root frame each process's stacks start with.
+    /// </param>
+    public ProfileRecorder(int processId, Func<int, string>? processLabel = null)
     {
         _names = new ThreadNames(processId);
+        _processLabel = processLabel;
         Profile = new Profile(WeightType.Samples, WeightType.WallTime, WeightType.CpuTime, WeightType.RssGrowth);
     }
 
@@ -40,11 +46,14 @@ public sealed class ProfileRecorder : ISampleSink
     public void OnSample(in ThreadSample sample)
     {
         var frames = sample.Frames;
-        if (_frameIds.Length < frames.Count) _frameIds = new int[frames.Count * 2];
+        // Samplers of several processes may call at once (--subprocesses), so the shared buffer is used under the lock.
         lock (_lock)
         {
-            for (var i = 0; i < frames.Count; i++) _frameIds[frames.Count - 1 - i] = FrameId(frames[i]);
-            var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count));
+            var offset = _processLabel is null ? 0 : 1;
+            if (_frameIds.Length < frames.Count + offset) _frameIds = new int[(frames.Count + offset) * 2];
+            if (offset == 1) _frameIds[0] = ProcessFrame(sample.ProcessId);
+            for (var i = 0; i < frames.Count; i++) _frameIds[offset + frames.Count - 1 - i] = FrameId(frames[i]);
+            var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count + offset));
             var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
             var thread = Profile.ThreadIndex(sample.ProcessId, tid, sample.ThreadName ?? _names.NameOf(sample.NativeThreadId));
             var resident = Volatile.Read(ref _resident);
@@ -52,6 +61,14 @@ public sealed class ProfileRecorder : ISampleSink
             if (resident != 0) _residentAttributed = resident;
             Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs, growth]);
         }
+    }
+
+    private int ProcessFrame(int processId)
+    {
+        if (_processFrames.TryGetValue(processId, out var id)) return id;
+        id = Profile.Frames.Intern(Frame.Pseudo(_processLabel!(processId), FrameKind.Process));
+        _processFrames.Add(processId, id);
+        return id;
     }
 
     private int FrameId(RemoteFrame frame)

@@ -93,7 +93,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
             return;
         }
         _names.Observe(_threads);
-        var gilHolder = options.GilOnly ? interpreter.GilHolder() : 0;
+        var gilHolder = options.GilOnly || options.ReadGil ? interpreter.GilHolder() : 0;
         if (options.GilOnly && gilHolder == 0) return;
 
         foreach (var thread in _threads)

@@ -19,4 +19,15 @@ public sealed class SamplerProgress
     internal void Sample() => Interlocked.Increment(ref _samples);
     internal void Error() => Interlocked.Increment(ref _errors);
     internal void LateTick() => Interlocked.Increment(ref _late);
+
+    /// <summary>Makes this the sum of several samplers' progress (one per process with --subprocesses).</summary>
+    internal void SetToSumOf(IReadOnlyCollection<SamplerProgress> parts, TimeSpan elapsed)
+    {
+        Interlocked.Exchange(ref _ticks, parts.Sum(p => p.Ticks));
+        Interlocked.Exchange(ref _samples, parts.Sum(p => p.Samples));
+        Interlocked.Exchange(ref _errors, parts.Sum(p => p.Errors));
+        Interlocked.Exchange(ref _late, parts.Sum(p => p.Late));
+        SamplerCpuNs = parts.Sum(p => p.SamplerCpuNs);
+        Elapsed = elapsed;
+    }
 }

@@ -82,13 +82,17 @@ public sealed partial class TraceCliTests : IDisposable
     [Theory, MemberData(nameof(Pythons))]
     public void CtrlCReachesTheTargetAsWithoutSonde(string label)
     {
-        if (!File.Exists("/usr/bin/setsid")) Assert.Skip("needs setsid to give sonde a process group of its own, like a terminal does");
+        if (!File.Exists("/usr/bin/setsid")) Assert.Skip("needs setsid (util-linux) to give sonde a process group of its own");
         var python = PythonInstalls.Require(label);
         var prof = _directory.File("interrupted.prof");
         var ready = _directory.File("ready");
         var info = SondeCli.StartInfo(["trace", "-o", prof, "--", python.Path!, Repository.Fixture("trace_spin.py"), ready], _directory.Path);
+        // setsid gives sonde a process group of its own, like a terminal does; env restores SIGINT's default
+        // disposition, which a test runner started in the background inherits as ignored (and so would Python).
         info.ArgumentList.Insert(0, info.FileName);
-        info.FileName = "/usr/bin/setsid";
+        info.ArgumentList.Insert(0, "/usr/bin/setsid");
+        info.ArgumentList.Insert(0, "--default-signal=INT");
+        info.FileName = "/usr/bin/env";
         using var sonde = Process.Start(info)!;
         WaitForPid(ready, sonde);
         // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.

@@ -1,0 +1,42 @@
+using Sonde.Profiles;
+
+namespace Sonde.Web.Live;
+
+/// <summary>
+/// Copies a profile that is still being recorded, so the live view reads a stable copy while sampling goes on;
+/// the caller holds the recorder's lock for the length of the copy.
+/// </summary>
+public static class ProfileSnapshot
+{
+    public static Profile Copy(Profile source)
+    {
+        var copy = new Profile([.. source.WeightTypes]);
+        foreach (var frame in source.Frames.All) copy.Frames.Intern(frame);
+        for (var s = 0; s < source.Stacks.Count; s++) copy.Stacks.Intern(source.Stacks.ParentOf(s), source.Stacks.FrameOf(s));
+        foreach (var thread in source.Threads) copy.ThreadIndex(thread.ProcessId, thread.ThreadId, thread.Name);
+        var count = source.SampleCount;
+        var width = source.WeightTypes.Count;
+        copy.EnsureSampleCapacity(count);
+        var weights = new long[width];
+        for (var i = 0; i < count; i++)
+        {
+            for (var w = 0; w < width; w++) weights[w] = source.WeightOf(i, w);
+            copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights);
+        }
+        var from = source.Metadata;
+        var to = copy.Metadata;
+        to.Mode = from.Mode;
+        to.Command = from.Command;
+        to.ProcessId = from.ProcessId;
+        to.PythonVersion = from.PythonVersion;
+        to.PythonPath = from.PythonPath;
+        to.Host = from.Host;
+        to.StartTime = from.StartTime;
+        to.Duration = from.Duration;
+        to.GitCommit = from.GitCommit;
+        to.Sampler.RequestedRateHz = from.Sampler.RequestedRateHz;
+        to.Sampler.AchievedRateHz = from.Sampler.AchievedRateHz;
+        foreach (var (key, value) in from.Properties) to.Properties[key] = value;
+        return copy;
+    }
+}
