@@ -19,4 +19,18 @@ public sealed record AgentOptions
 
     /// <summary>How often the agent sends what it has so far, which is what a SIGKILL leaves.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public AgentMode Mode { get; init; } = AgentMode.Trace;
+
+    /// <summary><c>sonde mem</c>: how many frames tracemalloc keeps per allocation.</summary>
+    public int MemoryDepth { get; init; } = 16;
+
+    /// <summary><c>sonde mem</c>: stacks of fewer bytes are sent as a weighted sample (docs/memory.md); 0 sends all.</summary>
+    public int SampleThreshold { get; init; } = 4096;
+
+    /// <summary><c>sonde mem</c>: the least time between two periodic snapshots of the live traces.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>sonde mem --objects</c>: count tracked objects by type now and then, and find a reference chain.</summary>
+    public bool Objects { get; init; }
 }

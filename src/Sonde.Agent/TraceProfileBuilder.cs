@@ -83,7 +83,7 @@ public static class TraceProfileBuilder
         }
     }
 
-    private static string CommandOf(TracedProcess process)
+    internal static string CommandOf(TracedProcess process)
     {
         var command = string.Join(' ', new[] { Path.GetFileName(process.Executable) }.Concat(process.Arguments).Where(a => a.Length > 0));
         return command.Length <= MaxCommandLength ? command : command[..(MaxCommandLength - 3)] + "...";

@@ -21,6 +21,7 @@ public sealed partial class TraceSession : IDisposable
     private readonly DirectoryInfo _socketDirectory;
     private readonly Stopwatch _clock;
     private readonly DateTimeOffset _startTime;
+    private string _verb = "trace";
 
     private TraceSession(Process process, TraceCollector collector, AgentListener listener, DirectoryInfo socketDirectory,
         string commandLine, Stopwatch clock, DateTimeOffset startTime)
@@ -35,13 +36,17 @@ public sealed partial class TraceSession : IDisposable
     }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>When the command was started; a memory profile's times count from it.</summary>
+    public DateTimeOffset StartTime => _startTime;
     public string CommandLine { get; }
     public bool HasExited => _process.HasExited;
 
     /// <exception cref="TargetException">The command can't be started.</exception>
     public static TraceSession Start(IReadOnlyList<string> command, AgentOptions options, string? agentDirectory = null)
     {
-        if (command.Count == 0) throw new UsageException("give the command to trace after --, e.g. sonde trace -- python3 app.py");
+        var verb = VerbOf(options);
+        if (command.Count == 0) throw new UsageException($"give the command to run after --, e.g. sonde {verb} -- python3 app.py");
         agentDirectory ??= AgentFiles.Extract();
         var socketDirectory = CreateSocketDirectory();
         var collector = new TraceCollector(options);
@@ -58,7 +63,7 @@ public sealed partial class TraceSession : IDisposable
             var clock = Stopwatch.StartNew();
             var process = Process.Start(info) ?? throw new TargetException($"could not start '{command[0]}'");
             collector.SetRoot(process.Id);
-            return new TraceSession(process, collector, listener, socketDirectory, string.Join(' ', command), clock, startTime);
+            return new TraceSession(process, collector, listener, socketDirectory, string.Join(' ', command), clock, startTime) { _verb = verb };
         }
         catch (Win32Exception e)
         {
@@ -123,14 +128,16 @@ public sealed partial class TraceSession : IDisposable
         _process.Dispose();
     }
 
-    private static TargetException RootRejected(Protocol.AgentHello hello)
+    private static string VerbOf(AgentOptions options) => options.Mode == AgentMode.Memory ? "mem" : "trace";
+
+    private TargetException RootRejected(Protocol.AgentHello hello)
     {
         if (hello.ScriptMissing && !hello.Unsupported)
         {
             var script = hello.Arguments.Count > 0 ? hello.Arguments[0] : "";
             return new TargetException($"can't find the script '{script}' (from {Directory.GetCurrentDirectory()}); check its path");
         }
-        return new TargetException($"'{hello.Executable}' is {hello.Description}; sonde trace needs CPython 3.8 or newer");
+        return new TargetException($"'{hello.Executable}' is {hello.Description}; sonde {_verb} needs CPython 3.8 or newer");
     }
 
     private static string SocketPath(string directory) => Path.Combine(directory, "agent.sock");

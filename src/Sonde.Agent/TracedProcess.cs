@@ -46,4 +46,7 @@ public sealed class TracedProcess
     public IReadOnlyList<TracedThread> Threads { get; internal set; } = [];
 
     public IReadOnlyList<TracedLineFunction> LineFunctions { get; internal set; } = [];
+
+    /// <summary>What <c>sonde mem</c> measured in this process; empty for a trace.</summary>
+    public Memory.ProcessMemory Memory { get; internal set; } = new();
 }

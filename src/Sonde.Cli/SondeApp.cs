@@ -21,6 +21,7 @@ public static class SondeApp
             DumpCommand.Create(terminal),
             ReportCommand.Create(terminal),
             TraceCommand.Create(terminal),
+            MemCommand.Create(terminal),
             TopCommand.Create(terminal),
             ViewCommand.Create(terminal),
             DiffCommand.Create(terminal),

@@ -1,5 +1,6 @@
 using Sonde.Profiles.CallGraph;
 using Sonde.Profiles.Lines;
+using Sonde.Profiles.Memory;
 
 namespace Sonde.Profiles;
 
@@ -45,6 +46,9 @@ public sealed class Profile
 
     /// <summary>Exact per-line timings of chosen functions (<c>sonde trace --lines</c>); null when none were taken.</summary>
     public LineTimingData? LineTimings { get; set; }
+
+    /// <summary>Memory timelines, garbage collections and memory totals; null when none were measured.</summary>
+    public MemoryData? Memory { get; set; }
 
     public int SampleCount => Ensured(_stackIds).Count;
 

@@ -102,8 +102,30 @@ public sealed class ProtocolTests
     public void RepliesWithTheOptions()
     {
         var reply = AgentReply.Go(new AgentOptions { Clock = TraceClock.Cpu, Builtins = false, LinePatterns = [new LinePattern("app", "main")] });
-        var expected = new PayloadBuilder().U8('G').U32(9 + 4 + 3 + 4 + 4).U8(1).U8(0).U8(1).U32(500).U16(1).String("app").String("main").Build();
+        var expected = new PayloadBuilder().U8('G').U32(9 + 4 + 3 + 4 + 4 + 12).U8(1).U8(0).U8(1).U32(500).U16(1).String("app").String("main")
+            .U8(0).U16(16).U32(4096).U32(1000).U8(0).Build();
         Assert.Equal(expected, reply);
+    }
+
+    [Fact]
+    public void RepliesWithTheMemoryOptions()
+    {
+        var reply = AgentReply.Go(new AgentOptions { Mode = AgentMode.Memory, MemoryDepth = 5, SampleThreshold = 0, SnapshotInterval = TimeSpan.FromSeconds(2), Objects = true });
+        var expected = new PayloadBuilder().U8('G').U32(9 + 12).U8(0).U8(1).U8(1).U32(500).U16(0).U8(1).U16(5).U32(0).U32(2000).U8(1).Build();
+        Assert.Equal(expected, reply);
+    }
+
+    [Fact]
+    public void MemoryStacksNamingAnUndescribedSiteAreRefused()
+    {
+        var recorder = NewRecorder();
+        recorder.Handle(AgentMessageKind.MemorySite, new PayloadBuilder().I32(1).String("f").String("app.py").I32(3).I32(4).Build());
+        var good = new PayloadBuilder().U8(2).I64(100).I64(5).U32(1).I64(100).I64(2).U16(1).I32(1).Build();
+        recorder.Handle(AgentMessageKind.MemoryStacks, good);
+        var leaked = recorder.ToResult().Memory.Stacks[Sonde.Agent.Memory.MemoryStackKind.Leaked];
+        Assert.Equal((100L, 2L, "f", 4), (leaked.Stacks[0].Bytes, leaked.Stacks[0].Count, leaked.Stacks[0].Sites[0].Function, leaked.Stacks[0].Sites[0].Line));
+        var bad = new PayloadBuilder().U8(1).I64(100).I64(5).U32(1).I64(100).I64(2).U16(1).I32(7).Build();
+        Assert.Throws<AgentProtocolException>(() => recorder.Handle(AgentMessageKind.MemoryStacks, bad));
     }
 
     private static ProcessRecorder NewRecorder() =>

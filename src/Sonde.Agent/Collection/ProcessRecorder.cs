@@ -16,6 +16,7 @@ internal sealed class ProcessRecorder(AgentHello hello, bool isRoot, bool traced
     private readonly Dictionary<int, ThreadState> _threads = [];
     private readonly Dictionary<int, TracedLineFunction> _lineFunctions = [];
     private readonly object _gate = new();
+    private readonly MemoryRecorder _memory = new();
     private ProcessEnd _end = ProcessEnd.Lost;
     private int _endStatus;
     private string? _error;
@@ -57,6 +58,9 @@ internal sealed class ProcessRecorder(AgentHello hello, bool isRoot, bool traced
                 var reason = reader.U8();
                 _end = reason <= 2 ? (ProcessEnd)(reason + 1) : ProcessEnd.Lost;
                 _endStatus = reader.I32();
+                break;
+            case >= AgentMessageKind.MemorySite and <= AgentMessageKind.ObjectChain:
+                _memory.Handle(kind, ref reader);
                 break;
             case AgentMessageKind.Error:
                 _error = "the agent stopped: " + reader.String();
@@ -101,6 +105,7 @@ internal sealed class ProcessRecorder(AgentHello hello, bool isRoot, bool traced
             AgentError = _error,
             LineFunctions = _lineFunctions.Values.ToList(),
             Threads = threads,
+            Memory = _memory.ToResult(),
         };
         return process;
     }

@@ -11,4 +11,13 @@ internal enum AgentMessageKind : byte
     Lines = 6,
     Bye = 7,
     Error = 8,
+    MemorySite = 9,
+    MemoryStacks = 10,
+    MemoryTimeline = 11,
+    GcEvents = 12,
+    GcLongest = 13,
+    MemoryStatus = 14,
+    MemoryInfo = 15,
+    ObjectCounts = 16,
+    ObjectChain = 17,
 }

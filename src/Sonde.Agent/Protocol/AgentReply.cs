@@ -26,6 +26,11 @@ internal static class AgentReply
             AppendString(body, pattern.Module);
             AppendString(body, pattern.Function);
         }
+        body.Add((byte)options.Mode);
+        AppendU16(body, (ushort)Math.Clamp(options.MemoryDepth, 1, ushort.MaxValue));
+        AppendU32(body, (uint)Math.Max(0, options.SampleThreshold));
+        AppendU32(body, (uint)options.SnapshotInterval.TotalMilliseconds);
+        body.Add((byte)(options.Objects ? 1 : 0));
         var reply = new List<byte> { (byte)'G' };
         AppendU32(reply, (uint)body.Count);
         reply.AddRange(body);

@@ -8,6 +8,7 @@ using Sonde.Cli.Targets;
 using Sonde.Formats;
 using Sonde.Formats.Native;
 using Sonde.Profiles.Errors;
+using Sonde.Profiles.Memory;
 using Sonde.Remote.CPython;
 using Sonde.Remote.Sampling;
 
@@ -95,6 +96,8 @@ internal static class RecordCommand
         metadata.Host = Environment.MachineName;
         metadata.Sampler.RequestedRateHz = options.Rate;
         metadata.GitCommit = GitCommit.OfProcess(pid);
+        // RSS, PSS and threads from /proc, beside the stacks; the growth also weighs the samples (rss-growth).
+        using var memorySampler = new ProcessMemorySampler(pid, (metadata.StartTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100, recorder.ObserveResident);
 
         using var live = options.Serve && (target is not null || options.Subprocesses) ? LiveView.Start(recorder, Path.GetFileName(outputPath), terminal, signals.Token) : null;
         StreamingProfileFile? streaming = null;
@@ -144,6 +147,11 @@ internal static class RecordCommand
         }
 
         if (launched is not null && signals.Received is { } signal) ForwardSignal(launched, signal);
+        lock (recorder.Lock)
+        {
+            recorder.Profile.Memory = new MemoryData();
+            memorySampler.AddTo(recorder.Profile.Memory);
+        }
         if (streaming is not null)
         {
             using (streaming) streaming.Finish();

@@ -33,6 +33,7 @@ internal static class ReportCommand
         var lines = new Option<bool>("--lines") { Description = "Show own and total per source line of the top functions" };
         var thread = new Option<long?>("--thread") { Description = "Only samples of the thread with this id (as in the profile's 'thread NAME (TID)')" };
         var json = CommonOptions.Json();
+        var metric = new Option<string?>("--metric") { Description = $"Size functions by a memory weight: {MemoryMetric.Names}", HelpName = "METRIC" };
 
         var report = new Command("report", Examples.Describe(
             "Summarise profiles like pstats, and more: a table of functions, callers and callees, a call tree, per-line times.",
@@ -41,9 +42,10 @@ internal static class ReportCommand
             "sonde report profile.prof --callers 'json.*dumps' --strip-dirs",
             "sonde report profile.sonde --tree --min-percent 2",
             "sonde report profile.sonde --lines --filter 'app/'",
-            "sonde report profile.prof --json | jq '.functions[0]'"))
+            "sonde report profile.prof --json | jq '.functions[0]'",
+            "sonde report memory.sonde --metric leaked --json"))
         {
-            files, sort, limit, filter, stripDirs, callers, callees, tree, showAll, minPercent, lines, thread, json,
+            files, sort, limit, filter, stripDirs, callers, callees, tree, showAll, minPercent, lines, thread, json, metric,
         };
         report.SetAction(result => Run(Bind(result), terminal));
         return report;
@@ -54,7 +56,8 @@ internal static class ReportCommand
         result.GetValue<string[]>("files") ?? [], result.GetValue<string>("--sort")!, result.GetValue<int?>("--limit"),
         result.GetValue<string?>("--filter"), result.GetValue<bool>("--strip-dirs"), result.GetValue<string?>("--callers"),
         result.GetValue<string?>("--callees"), result.GetValue<bool>("--tree"), result.GetValue<bool>("--show-all"),
-        result.GetValue<double>("--min-percent"), result.GetValue<bool>("--lines"), result.GetValue<long?>("--thread"), result.GetValue<bool>("--json"));
+        result.GetValue<double>("--min-percent"), result.GetValue<bool>("--lines"), result.GetValue<long?>("--thread"), result.GetValue<bool>("--json"),
+        result.GetValue<string?>("--metric"));
 
     internal static int Run(ReportOptions options, Terminal terminal)
     {
@@ -86,7 +89,8 @@ internal static class ReportCommand
         if (options.MinPercent is < 0 or > 100 || double.IsNaN(options.MinPercent)) throw new UsageException("--min-percent must be between 0 and 100");
         var profile = ProfileMerger.Merge(profiles, options.StripDirs ? StripDirectory : null);
         profile.Metadata.Properties["source.format"] = string.Join(", ", profiles.Select(p => p.Metadata.Properties.GetValueOrDefault("source.format") ?? "unknown").Distinct());
-        var model = ReportModelBuilder.Build(profile, options.Files, options.Thread);
+        var metricIndex = options.Metric is null ? (int?)null : MemoryMetric.IndexIn(profile, options.Metric, "--metric");
+        var model = ReportModelBuilder.Build(profile, options.Files, options.Thread, metricIndex);
         if (sort == ReportSort.Calls && !model.HasCalls)
             throw new UsageException("--sort calls: this profile was sampled, so calls were not counted; sort by own or total");
 

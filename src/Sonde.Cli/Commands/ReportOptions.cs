@@ -14,4 +14,5 @@ internal sealed record ReportOptions(
     double MinPercent,
     bool Lines,
     long? Thread,
-    bool Json);
+    bool Json,
+    string? Metric = null);

@@ -10,7 +10,8 @@ namespace Sonde.Cli.Reports;
 /// <summary>Turns a profile into a <see cref="ReportModel"/>: the exact call graph when there is one, else the samples.</summary>
 internal static class ReportModelBuilder
 {
-    public static ReportModel Build(Profile profile, IReadOnlyList<string> files, long? threadId)
+    /// <param name="weightIndex">A weight chosen by <c>--metric</c>, reported in its own unit; null for the profile's time or first weight.</param>
+    public static ReportModel Build(Profile profile, IReadOnlyList<string> files, long? threadId, int? weightIndex = null)
     {
         var formats = profile.Metadata.Properties.GetValueOrDefault("source.format") ?? "unknown";
         Func<int, bool>? includeThread = null;
@@ -21,12 +22,12 @@ internal static class ReportModelBuilder
             includeThread = ThreadFilter(profile, tid);
         }
 
-        var scale = TimeScale.Of(profile);
-        var stackWeight = scale?.WeightIndex ?? 0;
+        var scale = weightIndex is null ? TimeScale.Of(profile) : null;
+        var stackWeight = weightIndex ?? scale?.WeightIndex ?? 0;
         var nsPerUnit = scale?.NanosecondsPerUnit ?? 1;
         var stacksEstimated = CallGraphStacks.AreEstimated(profile);
 
-        if (profile.CallGraph is { } graph)
+        if (weightIndex is null && profile.CallGraph is { } graph)
         {
             return new ReportModel(() => graph.Edges.Select(e => new ReportEdge(e.Caller, e.Callee, e.Calls, e.PrimitiveCalls, e.OwnNs, e.TotalNs)).ToList())
             {
@@ -58,7 +59,7 @@ internal static class ReportModelBuilder
             Formats = formats,
             Functions = functions,
             IsTime = isTime,
-            UnitName = isTime ? "nanoseconds" : profile.WeightTypes[stackWeight].Name,
+            UnitName = isTime ? "nanoseconds" : weightIndex is not null ? profile.WeightTypes[stackWeight].Unit : profile.WeightTypes[stackWeight].Name,
             GrandTotal = functions.Sum(f => f.Own),
             HasCalls = false,
             TotalCalls = 0,

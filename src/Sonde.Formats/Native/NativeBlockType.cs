@@ -12,6 +12,8 @@ internal enum NativeBlockType : byte
     CallGraph = 6,
     /// <summary>Exact line timings of chosen functions (format 1.1).</summary>
     LineTimings = 7,
+    /// <summary>Memory timelines, garbage collections and memory totals (format 1.2).</summary>
+    Memory = 8,
     /// <summary>Written last by a writer that finished: a file without it was interrupted.</summary>
     End = 0x7F,
 }

@@ -60,6 +60,7 @@ internal sealed class NativeDecoder(Stream input)
             case NativeBlockType.End: CheckSampleCount(ref reader); break;
             case NativeBlockType.CallGraph: DecodeCallGraph(ref reader); break;
             case NativeBlockType.LineTimings: DecodeLineTimings(ref reader); break;
+            case NativeBlockType.Memory: _profile!.Memory = NativeMemoryBlock.Decode(ref reader, _stacks); break;
             // A newer minor version may add block types; they are skipped, their checksum already checked.
             default: return;
         }

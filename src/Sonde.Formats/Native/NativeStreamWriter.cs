@@ -55,6 +55,7 @@ public sealed class NativeStreamWriter
         // A call graph and line timings are only whole once the profile is: they are written with the end.
         CollectCallGraphs(profile, blocks);
         CollectLineTimings(profile, blocks);
+        if (profile.Memory is { } memory) blocks.Add((NativeBlockType.Memory, NativeMemoryBlock.Encode(memory)));
         // The end block gives the sample count, so a reader can size its columns once instead of growing them.
         var end = new byte[NativeFormat.EndContentLength];
         BinaryPrimitives.WriteInt64LittleEndian(end, profile.SampleCount);

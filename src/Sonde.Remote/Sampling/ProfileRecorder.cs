@@ -14,6 +14,8 @@ public sealed class ProfileRecorder : ISampleSink
     private readonly Func<int, string>? _processLabel;
     private readonly Dictionary<int, int> _processFrames = [];
     private int[] _frameIds = new int[256];
+    private long _resident;
+    private long _residentAttributed;
 
     /// <param name="processLabel">
     /// With --subprocesses, the label of the <c>process PID (COMMAND)</c> root frame each process's stacks start with.
@@ -22,7 +24,18 @@ public sealed class ProfileRecorder : ISampleSink
     {
         _names = new ThreadNames(processId);
         _processLabel = processLabel;
-        Profile = new Profile(WeightType.Samples, WeightType.WallTime, WeightType.CpuTime);
+        Profile = new Profile(WeightType.Samples, WeightType.WallTime, WeightType.CpuTime, WeightType.RssGrowth);
+    }
+
+    /// <summary>
+    /// The target's resident set size as last read from outside (any thread). The growth since the previous
+    /// sample goes to the next sample's <c>rss-growth</c> weight: the stacks running while RSS grew.
+    /// </summary>
+    public void ObserveResident(long bytes)
+    {
+        // The first reading is the baseline: start-up's RSS is nobody's growth.
+        Interlocked.CompareExchange(ref _residentAttributed, bytes, 0);
+        Volatile.Write(ref _resident, bytes);
     }
 
     /// <summary>The profile being built. Read it only under <see cref="Lock"/> while sampling goes on.</summary>
@@ -43,7 +56,10 @@ public sealed class ProfileRecorder : ISampleSink
             var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count + offset));
             var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
             var thread = Profile.ThreadIndex(sample.ProcessId, tid, sample.ThreadName ?? _names.NameOf(sample.NativeThreadId));
-            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs]);
+            var resident = Volatile.Read(ref _resident);
+            var growth = resident > _residentAttributed && _residentAttributed != 0 ? resident - _residentAttributed : 0;
+            if (resident != 0) _residentAttributed = resident;
+            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs, growth]);
         }
     }
 

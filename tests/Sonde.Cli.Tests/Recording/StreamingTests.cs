@@ -69,12 +69,15 @@ public sealed partial class StreamingTests
         Assert.Null(profile.Metadata.GitCommit);
         Assert.Equal(Environment.MachineName, profile.Metadata.Host);
         Assert.Contains("idle_thread.py", profile.Metadata.Command);
-        Assert.Equal([WeightType.Samples, WeightType.WallTime, WeightType.CpuTime], profile.WeightTypes);
+        Assert.Equal([WeightType.Samples, WeightType.WallTime, WeightType.CpuTime, WeightType.RssGrowth], profile.WeightTypes);
         // Streamed once a second, then rewritten in one go: one metadata block and one samples block remain.
         var types = BlockTypes(File.ReadAllBytes(file));
         Assert.Equal(1, types.Count(t => t == 1));
         Assert.Equal(1, types.Count(t => t == 5));
         Assert.Equal(0x7F, types[^1]);
+        // RSS, PSS and threads from /proc, in the memory block written with the end.
+        Assert.Equal(8, types[^2]);
+        Assert.Equal(2, profile.Memory!.Series[Sonde.Profiles.Memory.MemoryData.ThreadsSeries].Max(p => p.Value));
     }
 
     /// <summary>The type byte of each block, from the layout in docs/formats.md: 8-byte header, 14-byte block headers.</summary>

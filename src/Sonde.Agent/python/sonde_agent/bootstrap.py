@@ -28,7 +28,11 @@ def prepare(path, agent_dir):
     if options is None:
         channel.close()
         os._exit(3)
-    agent = Agent(path, channel, options, agent_dir)
+    if options.mode == wire.MODE_MEMORY:
+        from . import memory
+        agent = memory.MemoryAgent(path, channel, options, agent_dir)
+    else:
+        agent = Agent(path, channel, options, agent_dir)
     agent.install()
     return agent
 

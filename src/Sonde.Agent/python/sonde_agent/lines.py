@@ -109,7 +109,8 @@ class Lines:
         for module, function in self.patterns:
             fnmatchcase("", module)
             fnmatchcase("", function)
-        self.clock = time.thread_time_ns if options.cpu_clock else time.perf_counter_ns
+        # sonde mem gives its own clock: traced bytes, so a line's "time" is the memory it added.
+        self.clock = getattr(options, "line_clock", None) or (time.thread_time_ns if options.cpu_clock else time.perf_counter_ns)
         self.agent_dir = agent_dir
         self.by_module = {}
         self.resolved = {}

@@ -15,6 +15,19 @@ LINE_FUNCTION = 5
 LINES = 6
 BYE = 7
 ERROR = 8
+# sonde mem (docs/memory.md)
+MEM_SITE = 9
+MEM_STACKS = 10
+MEM_TIMELINE = 11
+GC_EVENTS = 12
+GC_LONGEST = 13
+MEM_STATUS = 14
+MEM_INFO = 15
+OBJECT_COUNTS = 16
+OBJECT_CHAIN = 17
+
+MODE_TRACE = 0
+MODE_MEMORY = 1
 
 FLAG_UNSUPPORTED = 1
 FLAG_SCRIPT_MISSING = 2
@@ -44,6 +57,12 @@ class Options:
     """What Sonde asked for, from its answer to HELLO."""
 
     def __init__(self, cpu_clock, builtins, flush_seconds, line_patterns, calls=True):
+        self.mode = MODE_TRACE
+        # sonde mem: tracemalloc's traceback depth, the size under which stacks are sampled, the snapshot period.
+        self.depth = 16
+        self.sample_threshold = 4096
+        self.snapshot_seconds = 1.0
+        self.objects = False
         self.cpu_clock = cpu_clock
         self.builtins = builtins
         # False for --lines-only: no call statistics, only the chosen functions' lines.
@@ -135,4 +154,11 @@ def _parse_options(data):
             pair.append(data[offset:offset + length].decode("utf-8"))
             offset += length
         patterns.append(tuple(pair))
-    return Options(bool(cpu_clock), bool(builtins), flush_ms / 1000.0, patterns, bool(calls))
+    options = Options(bool(cpu_clock), bool(builtins), flush_ms / 1000.0, patterns, bool(calls))
+    if offset < len(data):
+        options.mode, options.depth, options.sample_threshold, snapshot_ms = struct.unpack_from("<BHII", data, offset)
+        options.snapshot_seconds = snapshot_ms / 1000.0
+        offset += 11
+        if offset < len(data):
+            options.objects = bool(data[offset])
+    return options
