@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Sonde.Agent;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Output;
 using Sonde.Cli.Reports;
 using Sonde.Cli.Targets;
@@ -53,9 +54,10 @@ internal static class MemCommand
         {
             output, format, weight, depth, threshold, snapshot, objects, lines, command,
         };
+        var history = HistoryOptions.AddTo(mem);
         mem.SetAction(result => Run(new MemOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(weight), result.GetValue(depth), result.GetValue(threshold),
-            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? []), terminal));
+            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? [], history.Bind(result)), terminal));
         return mem;
     }
 
@@ -96,6 +98,7 @@ internal static class MemCommand
             throw failure;
         }
         MemorySummary.Print(terminal, profile, result!, outputPath);
+        RecordingHistory.Save(terminal, profile, options.History ?? HistoryChoice.Default);
         if (profile.Memory?.LineIncrements is { Entries.Count: > 0 } increments)
         {
             terminal.Error.WriteLine();

@@ -1,3 +1,5 @@
+using Sonde.Cli.History;
+
 namespace Sonde.Cli.Commands;
 
 /// <summary>Everything `sonde mem` was asked to do, bound from the command line.</summary>
@@ -10,4 +12,5 @@ internal sealed record MemOptions(
     double SnapshotSeconds,
     bool Objects,
     IReadOnlyList<string> Lines,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    HistoryChoice? History = null);

@@ -106,6 +106,21 @@ public sealed class HistoryCliTests : IDisposable
     }
 
     [Fact]
+    public void Mem_is_saved_as_a_memory_recording()
+    {
+        var python = PythonInstalls.Require("3.12").Path!;
+        var store = _directory.File("store");
+        var mem = Sonde(store, ["mem", "--name", "allocs", "-o", _directory.File("m.sonde"), "--", python, "-c", "kept = [bytearray(1 << 20) for _ in range(8)]"]);
+        Assert.True(mem.ExitCode == 0, mem.ToString());
+
+        var recording = Assert.Single(Recordings(Sonde(store, "history", "--json")));
+        Assert.Equal(("memory", "allocs"), (recording.GetProperty("mode").GetString(), recording.GetProperty("name").GetString()));
+        var report = Sonde(store, "report", "@allocs", "--metric", "leaked", "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Equal("bytes", JsonDocument.Parse(report.StdOut).RootElement.GetProperty("unit").GetString());
+    }
+
+    [Fact]
     public void No_store_saves_nothing()
     {
         var python = PythonInstalls.Require("3.12").Path!;
