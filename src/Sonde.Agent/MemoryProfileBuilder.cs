@@ -23,17 +23,10 @@ public static class MemoryProfileBuilder
     public static Profile Build(TraceResult result, AgentOptions options)
     {
         var profile = new Profile(WeightTypes);
-        var measured = result.Processes.Where(p => p.Traced).ToList();
-        var main = measured.FirstOrDefault(p => p.IsRoot) ?? measured.FirstOrDefault();
+        var measured = result.Measured;
+        var main = result.MainProcess;
         var metadata = profile.Metadata;
-        metadata.Mode = ProfileMode.Memory;
-        metadata.Command = result.CommandLine;
-        metadata.ProcessId = result.RootProcessId;
-        metadata.PythonVersion = main?.Description;
-        metadata.PythonPath = main?.Executable;
-        metadata.Host = Environment.MachineName;
-        metadata.StartTime = result.StartTime;
-        metadata.Duration = result.Duration;
+        result.Describe(metadata, ProfileMode.Memory);
 
         var origin = UnixNanoseconds(result.StartTime);
         var memory = new MemoryData();

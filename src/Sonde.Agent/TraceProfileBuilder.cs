@@ -21,17 +21,9 @@ public static class TraceProfileBuilder
     public static Profile Build(TraceResult result, AgentOptions options)
     {
         var profile = new Profile(options.Clock == TraceClock.Cpu ? WeightType.CpuTime : WeightType.WallTime, WeightType.Calls);
-        var traced = result.Processes.Where(p => p.Traced).ToList();
-        var main = traced.FirstOrDefault(p => p.IsRoot) ?? traced.FirstOrDefault();
+        var traced = result.Measured;
         var metadata = profile.Metadata;
-        metadata.Mode = ProfileMode.Tracing;
-        metadata.Command = result.CommandLine;
-        metadata.ProcessId = result.RootProcessId;
-        metadata.PythonVersion = main?.Description;
-        metadata.PythonPath = main?.Executable;
-        metadata.Host = Environment.MachineName;
-        metadata.StartTime = result.StartTime;
-        metadata.Duration = result.Duration;
+        result.Describe(metadata, ProfileMode.Tracing);
         metadata.Properties[ClockProperty] = options.Clock == TraceClock.Cpu ? "cpu" : "wall";
         metadata.Properties[BuiltinsProperty] = options.Builtins ? "yes" : "no";
         metadata.Properties[CallsProperty] = options.Calls ? "yes" : "no";

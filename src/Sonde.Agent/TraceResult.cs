@@ -1,3 +1,5 @@
+using Sonde.Profiles;
+
 namespace Sonde.Agent;
 
 /// <summary>Everything a trace collected, once the launched command ended.</summary>
@@ -29,4 +31,24 @@ public sealed class TraceResult
 
     /// <summary>Some processes were still running when the trace ended; their last periodic report is used.</summary>
     public bool ConnectionsStillOpen { get; }
+
+    /// <summary>The processes the agent measured (CPython 3.8+), in the order they connected.</summary>
+    public IReadOnlyList<TracedProcess> Measured => [.. Processes.Where(p => p.Traced)];
+
+    /// <summary>The launched command's process if it was measured, else the first measured one.</summary>
+    public TracedProcess? MainProcess => Measured.FirstOrDefault(p => p.IsRoot) ?? Measured.FirstOrDefault();
+
+    /// <summary>Fills in what every agent-built profile says about its run.</summary>
+    public void Describe(ProfileMetadata metadata, ProfileMode mode)
+    {
+        var main = MainProcess;
+        metadata.Mode = mode;
+        metadata.Command = CommandLine;
+        metadata.ProcessId = RootProcessId;
+        metadata.PythonVersion = main?.Description;
+        metadata.PythonPath = main?.Executable;
+        metadata.Host = Environment.MachineName;
+        metadata.StartTime = StartTime;
+        metadata.Duration = Duration;
+    }
 }
