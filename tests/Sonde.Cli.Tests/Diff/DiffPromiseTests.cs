@@ -96,9 +96,10 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
         var python = PythonInstalls.Require("3.12").Path!;
         using var temp = new TempDirectory();
         var judged = 0;
-        var files = RecordAtOnce(python, temp, [
-            ("short0", OneSecondRounds, []), ("changed0", OneSecondRounds, ["--slow", "hot=1.05"]),
-            ("short1", OneSecondRounds, []), ("changed1", OneSecondRounds, ["--slow", "hot=1.05"])]);
+        // A pair at a time: one CPU each, so neither run's samples are skewed by waiting for a CPU.
+        List<string> files = [
+            .. RecordAtOnce(python, temp, [("short0", OneSecondRounds, []), ("changed0", OneSecondRounds, ["--slow", "hot=1.05"])]),
+            .. RecordAtOnce(python, temp, [("short1", OneSecondRounds, []), ("changed1", OneSecondRounds, ["--slow", "hot=1.05"])])];
         foreach (var (baseline, changed) in new[] { (files[0], files[1]), (files[2], files[3]) })
         {
             AssertInjected(baseline, changed, 1.05);
@@ -110,13 +111,14 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
             var hot = document.RootElement.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("function").GetString() == "hot");
             output.WriteLine($"{Name(changed)} against {Name(baseline)}: hot truly {truth:+0.0%;-0.0%}, own {hot.GetProperty("own")}, check exit {check.ExitCode}");
             Assert.True(document.RootElement.GetProperty("new").GetProperty("samples").GetInt64() < 1000, "the recording is not short");
-            if (Math.Abs(truth) > 0.10) continue;
+            // A run the machine slowed or sped up by more than a few points is no longer a 5% change.
+            if (Math.Abs(truth - 0.05) > 0.04) continue;
             judged++;
             Assert.True(hot.GetProperty("own").GetProperty("significance").GetString() == "not significant", hot.ToString());
             // Even with no threshold at all, a change sampling error explains fails nothing.
             Assert.True(check.ExitCode == 0, check.ToString());
         }
-        if (judged == 0) Assert.Skip("the machine changed the CPU time of the short runs by more than 10%; too noisy to judge");
+        if (judged == 0) Assert.Skip("the machine moved the short runs' true change outside 1-9%; too noisy to judge");
     }
 
     /// <summary>Records the workload once per entry, all at the same time, at 100 Hz; returns the recordings in order.</summary>
