@@ -30,12 +30,11 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
         var python = PythonInstalls.Require("3.12").Path!;
         using var temp = new TempDirectory();
         var runs = new List<(string A, string B)>();
-        // Four recordings at a time, in two side-by-side pairs: five batches make twenty recordings.
-        for (var batch = 0; batch < 5; batch++)
+        // Side-by-side pairs, one CPU each: ten pairs make twenty recordings.
+        for (var pair = 0; pair < 10; pair++)
         {
-            var files = RecordAtOnce(python, temp, Enumerable.Range(0, 4).Select(i => ($"unchanged{batch}{i}", FiveSecondRounds, Array.Empty<string>())).ToList());
+            var files = RecordAtOnce(python, temp, Enumerable.Range(0, 2).Select(i => ($"unchanged{pair}{i}", FiveSecondRounds, Array.Empty<string>())).ToList());
             runs.Add((files[0], files[1]));
-            runs.Add((files[2], files[3]));
         }
 
         var judged = 0;
@@ -64,12 +63,11 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
         var python = PythonInstalls.Require("3.12").Path!;
         using var temp = new TempDirectory();
         var caught = 0;
-        for (var batch = 0; batch < 2; batch++)
+        for (var pair = 0; pair < 4; pair++)
         {
-            var files = RecordAtOnce(python, temp, [
-                ($"base{batch}0", FiveSecondRounds, []), ($"slow{batch}0", FiveSecondRounds, ["--slow", "hot=1.2"]),
-                ($"base{batch}1", FiveSecondRounds, []), ($"slow{batch}1", FiveSecondRounds, ["--slow", "hot=1.2"])]);
-            foreach (var (baseline, slowed) in new[] { (files[0], files[1]), (files[2], files[3]) })
+            // Side by side, one CPU each.
+            var files = RecordAtOnce(python, temp, [($"base{pair}", FiveSecondRounds, []), ($"slow{pair}", FiveSecondRounds, ["--slow", "hot=1.2"])]);
+            var (baseline, slowed) = (files[0], files[1]);
             {
                 AssertInjected(baseline, slowed, 1.2);
                 var hotTruth = TrueCpu(slowed, "hot") / TrueCpu(baseline, "hot") - 1;
