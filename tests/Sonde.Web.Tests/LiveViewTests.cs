@@ -21,7 +21,8 @@ public sealed partial class LiveViewTests(BrowserFixture browser)
         var python = PythonInstalls.Require(PythonInstalls.DebianLabel);
         using var temp = new TempDirectory();
         var output = temp.File("live.sonde");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = temp.Path };
+        var info = new ProcessStartInfo(WithSigintDefault.FileName) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = temp.Path };
+        WithSigintDefault.AddPrefix(info);
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sonde.dll"), "record", "--serve", "-o", output, "--", python.Path!, Repository.Fixture("hostile_names.py"), "15" })
             info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";

@@ -27,13 +27,14 @@ internal sealed partial class ViewProcess : IDisposable
 
     public static ViewProcess Start(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(WithSigintDefault.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        WithSigintDefault.AddPrefix(info);
         info.ArgumentList.Add(_dll);
         info.ArgumentList.Add("view");
         foreach (var arg in args) info.ArgumentList.Add(arg);
