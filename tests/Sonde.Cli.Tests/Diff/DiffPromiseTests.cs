@@ -95,11 +95,10 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         var judged = 0;
         // A pair at a time: one CPU each, so neither run's samples are skewed by waiting for a CPU.
-        List<string> files = [
-            .. RecordAtOnce(python, temp, [("short0", OneSecondRounds, []), ("changed0", OneSecondRounds, ["--slow", "hot=1.05"])]),
-            .. RecordAtOnce(python, temp, [("short1", OneSecondRounds, []), ("changed1", OneSecondRounds, ["--slow", "hot=1.05"])])];
-        foreach (var (baseline, changed) in new[] { (files[0], files[1]), (files[2], files[3]) })
+        for (var pair = 0; pair < 4; pair++)
         {
+            var files = RecordAtOnce(python, temp, [($"short{pair}", OneSecondRounds, []), ($"changed{pair}", OneSecondRounds, ["--slow", "hot=1.05"])]);
+            var (baseline, changed) = (files[0], files[1]);
             AssertInjected(baseline, changed, 1.05);
             var truth = TrueCpu(changed, "hot") / TrueCpu(baseline, "hot") - 1;
             var diff = SondeCli.Run(_timeout, "diff", baseline, changed, "--json");
@@ -110,13 +109,13 @@ public sealed class DiffPromiseTests(ITestOutputHelper output)
             output.WriteLine($"{Name(changed)} against {Name(baseline)}: hot truly {truth:+0.0%;-0.0%}, own {hot.GetProperty("own")}, check exit {check.ExitCode}");
             Assert.True(document.RootElement.GetProperty("new").GetProperty("samples").GetInt64() < 1000, "the recording is not short");
             // A run the machine slowed or sped up by more than a few points is no longer a 5% change.
-            if (Math.Abs(truth - 0.05) > 0.04) continue;
+            if (Math.Abs(truth - 0.05) > 0.05) continue;
             judged++;
             Assert.True(hot.GetProperty("own").GetProperty("significance").GetString() == "not significant", hot.ToString());
             // Even with no threshold at all, a change sampling error explains fails nothing.
             Assert.True(check.ExitCode == 0, check.ToString());
         }
-        if (judged == 0) Assert.Skip("the machine moved the short runs' true change outside 1-9%; too noisy to judge");
+        if (judged == 0) Assert.Skip("the machine moved the short runs' true change outside 0-10%; too noisy to judge");
     }
 
     /// <summary>Records the workload once per entry, all at the same time, at 100 Hz; returns the recordings in order.</summary>
