@@ -5,7 +5,6 @@ import _functools
 import _signal
 import _thread
 import array
-import atexit
 import gc
 import itertools
 import os
@@ -14,6 +13,7 @@ import sys
 import time
 
 from . import calls
+from .ending import Ending
 from . import wire
 
 
@@ -67,7 +67,7 @@ class ThreadRecord:
         self.announced_name = None
 
 
-class Agent:
+class Agent(Ending):
     # Threads the agent runs itself: the flusher.
     INTERNAL_THREADS = 1
 
@@ -102,12 +102,9 @@ class Agent:
     def install(self):
         self._patch_thread_starts()
         self._patch_process_exits()
-        atexit.register(self._at_exit)
+        self.hook_endings()
         os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork_in_parent,
                             after_in_child=self._after_fork_in_child)
-        for number in (_signal.SIGTERM, _signal.SIGHUP):
-            if _signal.getsignal(number) == _signal.SIG_DFL:
-                _signal.signal(number, self._on_terminating_signal)
         self._start_flusher()
 
     def enable(self):
@@ -246,20 +243,6 @@ class Agent:
         exec_function.__name__ = real.__name__
         exec_function.__doc__ = real.__doc__
         return exec_function
-
-    def _at_exit(self):
-        self.finish_quietly(wire.END_EXIT, 0)
-
-    def _on_terminating_signal(self, number, frame):
-        self.finish_quietly(wire.END_SIGNAL, number)
-        _signal.signal(number, _signal.SIG_DFL)
-        os.kill(os.getpid(), number)
-
-    def finish_quietly(self, reason, status):
-        try:
-            self.finish(reason, status)
-        except Exception as error:
-            self.fail(error)
 
     def fail(self, error):
         """A bug in the agent: tell Sonde, stop tracing, and let the program go on."""

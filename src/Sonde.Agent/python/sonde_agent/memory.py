@@ -1,10 +1,8 @@
 """`sonde mem`: measures one process's memory with tracemalloc and its garbage collections with gc.callbacks,
 and sends what it found now and then and when the process ends. docs/memory.md describes what is measured
 and the estimator for small stacks."""
-import _signal
 import _thread
 import array
-import atexit
 import gc
 import os
 import struct
@@ -12,6 +10,7 @@ import sys
 import time
 
 from . import objects
+from .ending import Ending
 from . import wire
 
 # How often the traced memory is read for the timeline.
@@ -35,7 +34,7 @@ STATUS_STOPPED = 2
 STOPPED_TEXT = "the program stopped tracemalloc; memory after that is not measured"
 
 
-class MemoryAgent:
+class MemoryAgent(Ending):
     def __init__(self, path, channel, options, agent_dir):
         self.channel = channel
         self.options = options
@@ -79,7 +78,7 @@ class MemoryAgent:
     # ---- starting -------------------------------------------------------------------------------------------
 
     def install(self):
-        atexit.register(self._at_exit)
+        self.hook_endings()
         real_exit = os._exit
         agent = self
 
@@ -89,9 +88,6 @@ class MemoryAgent:
         _exit.__doc__ = real_exit.__doc__
         os._exit = _exit
         os.register_at_fork(after_in_child=self._after_fork_in_child)
-        for number in (_signal.SIGTERM, _signal.SIGHUP):
-            if _signal.getsignal(number) == _signal.SIG_DFL:
-                _signal.signal(number, self._on_terminating_signal)
 
     def enable(self):
         try:
@@ -372,20 +368,6 @@ class MemoryAgent:
             pass
 
     # ---- ending ---------------------------------------------------------------------------------------------
-
-    def _at_exit(self):
-        self.finish_quietly(wire.END_EXIT, 0)
-
-    def _on_terminating_signal(self, number, frame):
-        self.finish_quietly(wire.END_SIGNAL, number)
-        _signal.signal(number, _signal.SIG_DFL)
-        os.kill(os.getpid(), number)
-
-    def finish_quietly(self, reason, status):
-        try:
-            self.finish(reason, status)
-        except Exception as error:
-            self.fail(error)
 
     def finish(self, reason, status):
         """Takes the last snapshot, whose stacks are what is still live at exit, and sends everything."""
