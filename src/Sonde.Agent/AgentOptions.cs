@@ -31,6 +31,15 @@ public sealed record AgentOptions
     /// <summary><c>sonde mem</c>: the least time between two periodic snapshots of the live traces.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// <c>sonde mem</c>: measure with tracemalloc (exact, slow) instead of the native allocator hook, which samples
+    /// by bytes (docs/memory.md, "The native engine") and falls back to tracemalloc where it has no build.
+    /// </summary>
+    public bool Tracemalloc { get; init; }
+
+    /// <summary><c>sonde mem</c>: the native hook's mean sampling interval; allocations this large or larger are always recorded.</summary>
+    public int SampleBytes { get; init; } = 512 * 1024;
+
     /// <summary><c>sonde mem --objects</c>: count tracked objects by type now and then, and find a reference chain.</summary>
     public bool Objects { get; init; }
 }

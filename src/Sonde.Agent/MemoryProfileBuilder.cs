@@ -91,6 +91,7 @@ public static class MemoryProfileBuilder
             memory.Totals[MemoryData.TracerBytesTotal] = info.TracerBytes;
             memory.Totals[MemoryData.SnapshotsTotal] = info.Snapshots;
             memory.Totals[MemoryData.SnapshotNanosecondsTotal] = (long)(info.SnapshotSeconds * 1e9);
+            if (info.Native) memory.Totals[MemoryData.SampleBytesTotal] = info.SampleBytes;
         }
         if (measured.Stacks.TryGetValue(MemoryStackKind.Peak, out var peak))
         {

@@ -76,6 +76,8 @@ internal sealed class MemoryRecorder
                 break;
             case AgentMessageKind.MemoryInfo:
                 _info = new MemoryInfo(reader.I64(), reader.I64(), reader.I64(), reader.U16(), reader.U32(), reader.U32(), BitConverter.Int64BitsToDouble(reader.I64()));
+                // Agents of the native engine add which engine measured and its sampling interval.
+                if (reader.Remaining >= 5) _info = _info with { Native = reader.U8() == 1, SampleBytes = reader.U32() };
                 break;
         }
     }

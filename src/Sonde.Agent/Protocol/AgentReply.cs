@@ -31,6 +31,8 @@ internal static class AgentReply
         AppendU32(body, (uint)Math.Max(0, options.SampleThreshold));
         AppendU32(body, (uint)options.SnapshotInterval.TotalMilliseconds);
         body.Add((byte)(options.Objects ? 1 : 0));
+        body.Add((byte)(options.Tracemalloc ? 1 : 0));
+        AppendU32(body, (uint)Math.Max(1, options.SampleBytes));
         var reply = new List<byte> { (byte)'G' };
         AppendU32(reply, (uint)body.Count);
         reply.AddRange(body);

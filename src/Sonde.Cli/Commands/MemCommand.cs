@@ -15,7 +15,7 @@ using Sonde.Profiles.Memory;
 namespace Sonde.Cli.Commands;
 
 /// <summary>
-/// `sonde mem`: runs a Python command with Sonde's agent measuring memory (tracemalloc) and garbage collection
+/// `sonde mem`: runs a Python command with Sonde's agent measuring memory (a sampling allocator hook, or tracemalloc) and garbage collection
 /// (gc.callbacks) in every Python process it starts, samples RSS from outside, and writes a memory profile.
 /// </summary>
 internal static class MemCommand
@@ -29,7 +29,14 @@ internal static class MemCommand
         var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
         var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
         var weight = new Option<string?>("--weight") { Description = "What sizes the stacks of a flame graph, pprof or speedscope file: alloc-bytes (default), alloc-count, peak or leaked" };
-        var depth = new Option<int>("--depth") { Description = "Frames tracemalloc keeps per allocation; deeper costs more", DefaultValueFactory = _ => 16 };
+        var depth = new Option<int>("--depth") { Description = "Frames kept per sampled allocation (per allocation with --tracemalloc, where deeper costs more)", DefaultValueFactory = _ => 16 };
+        var sampleBytes = new Option<int>("--sample-bytes")
+        {
+            Description = "The allocator hook records one allocation per this many bytes on average, and every allocation this large (docs/memory.md)",
+            DefaultValueFactory = _ => 512 * 1024,
+            HelpName = "BYTES",
+        };
+        var tracemalloc = new Option<bool>("--tracemalloc") { Description = "Trace every allocation with tracemalloc instead: exact, and 7-20x slower" };
         var threshold = new Option<int>("--sample-threshold") { Description = "Stacks with fewer bytes are sent as a weighted sample (docs/memory.md); 0 sends every stack", DefaultValueFactory = _ => 4096, HelpName = "BYTES" };
         var snapshot = new Option<double>("--snapshot-interval") { Description = "Least seconds between periodic snapshots of the live allocations", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
         var objects = new Option<bool>("--objects") { Description = "Also count tracked objects by type now and then (gc.get_objects()), and show a reference chain to the type that grew most" };
@@ -52,12 +59,13 @@ internal static class MemCommand
             "sonde mem --lines app:load_data -- python3 app.py",
             "sonde report memory.sonde --metric peak"))
         {
-            output, format, weight, depth, threshold, snapshot, objects, lines, command,
+            output, format, weight, depth, sampleBytes, tracemalloc, threshold, snapshot, objects, lines, command,
         };
         var history = HistoryOptions.AddTo(mem);
         mem.SetAction(result => Run(new MemOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(weight), result.GetValue(depth), result.GetValue(threshold),
-            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? [], history.Bind(result)), terminal));
+            result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? [], history.Bind(result),
+            result.GetValue(tracemalloc), result.GetValue(sampleBytes)), terminal));
         return mem;
     }
 
@@ -141,6 +149,7 @@ internal static class MemCommand
         if (options.Command.Count == 0) throw new UsageException("give the command to measure after --, e.g. sonde mem -- python3 app.py");
         if (options.Lines.Count > ushort.MaxValue) throw new UsageException("too many --lines patterns");
         if (options.Depth is < 1 or > 1000) throw new UsageException("--depth must be between 1 and 1000 frames");
+        if (options.SampleBytes < 1) throw new UsageException("--sample-bytes must be at least 1 byte (1 records every allocation)");
         if (options.SampleThreshold < 0) throw new UsageException("--sample-threshold must be 0 (send every stack) or more bytes");
         if (options.SnapshotSeconds is < 0.05 or > 3600 || double.IsNaN(options.SnapshotSeconds))
             throw new UsageException("--snapshot-interval must be between 0.05 and 3600 seconds");
@@ -148,6 +157,8 @@ internal static class MemCommand
         {
             Mode = AgentMode.Memory,
             MemoryDepth = options.Depth,
+            Tracemalloc = options.Tracemalloc,
+            SampleBytes = options.SampleBytes,
             SampleThreshold = options.SampleThreshold,
             SnapshotInterval = TimeSpan.FromSeconds(options.SnapshotSeconds),
             Objects = options.Objects,

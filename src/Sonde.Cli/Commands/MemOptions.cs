@@ -13,4 +13,6 @@ internal sealed record MemOptions(
     bool Objects,
     IReadOnlyList<string> Lines,
     IReadOnlyList<string> Command,
-    HistoryChoice? History = null);
+    HistoryChoice? History = null,
+    bool Tracemalloc = false,
+    int SampleBytes = 512 * 1024);

@@ -45,10 +45,15 @@ internal static class MemorySummary
         if (memory.Total(MemoryData.LeakedBytesTotal) is { } leaked) Line("live at exit", Bytes(leaked));
         if (memory.Series.TryGetValue(MemoryData.RssSeries, out var rss) && rss.Count > 0)
             Line("peak RSS", $"{Bytes(rss.Max(p => p.Value))} (from {Bytes(rss[0].Value)} at start)");
-        if (memory.Total(MemoryData.TracerBytesTotal) is { } tracer) Line("tracemalloc", Bytes(tracer) + " for its own tables");
+        var sampleBytes = memory.Total(MemoryData.SampleBytesTotal);
+        if (memory.Total(MemoryData.TracerBytesTotal) is { } tracer)
+            Line(sampleBytes is null ? "tracemalloc" : "sampling", sampleBytes is { } every
+                ? $"one allocation per {Bytes(every)} on average (estimates), {Bytes(tracer)} for its own tables"
+                : Bytes(tracer) + " for its own tables");
         Line("collections", Collections(memory));
 
-        WriteSites(terminal, profile, WeightType.AllocBytes.Name, "top allocation sites (bytes that appeared between snapshots)", byLine: true);
+        WriteSites(terminal, profile, WeightType.AllocBytes.Name,
+            sampleBytes is null ? "top allocation sites (bytes that appeared between snapshots)" : "top allocation sites (bytes allocated, estimated)", byLine: true);
         WriteSites(terminal, profile, WeightType.LeakedBytes.Name, "live at exit, by function", byLine: false);
         if (memory.Collections.Count > 0) WritePauses(terminal, profile, memory);
         if (memory.ObjectSnapshots.Count > 1) WriteObjectGrowth(terminal, memory);

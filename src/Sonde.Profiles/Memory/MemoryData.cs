@@ -29,6 +29,12 @@ public sealed class MemoryData
     public const string SampleThresholdTotal = "sample-threshold";
     public const string SnapshotsTotal = "snapshots";
     public const string SnapshotNanosecondsTotal = "snapshot-ns";
+    /// <summary>
+    /// Present when the native allocator hook measured (docs/memory.md, "The native engine"): its mean sampling
+    /// interval in bytes. The byte totals and weights are then estimates, and <see cref="TracerBytesTotal"/> is the
+    /// hook's own tables.
+    /// </summary>
+    public const string SampleBytesTotal = "sample-bytes";
 
     /// <summary>Named series of (time, value) points, in time order; times are nanoseconds since the profile's start.</summary>
     public Dictionary<string, List<TimelinePoint>> Series { get; } = [];

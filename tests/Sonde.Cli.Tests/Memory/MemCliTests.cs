@@ -169,7 +169,7 @@ public sealed class MemCliTests : IDisposable
     {
         var python = PythonInstalls.All.FirstOrDefault() ?? throw new InvalidOperationException("no CPython found");
         var output = _directory.File("stopped.sonde");
-        var result = SondeCli.Run(_timeout, "mem", "-o", output, "--", python.Path!, "-c", "import sys, tracemalloc; tracemalloc.stop(); sys.exit(4)");
+        var result = SondeCli.Run(_timeout, "mem", "--tracemalloc", "-o", output, "--", python.Path!, "-c", "import sys, tracemalloc; tracemalloc.stop(); sys.exit(4)");
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("the program stopped tracemalloc; memory after that is not measured", result.StdErr, StringComparison.Ordinal);
         Assert.True(File.Exists(output));

@@ -29,8 +29,8 @@ def prepare(path, agent_dir):
         channel.close()
         os._exit(3)
     if options.mode == wire.MODE_MEMORY:
-        from . import memory
-        agent = memory.MemoryAgent(path, channel, options, agent_dir)
+        from . import native
+        agent = native.create(path, channel, options, agent_dir)
     else:
         agent = Agent(path, channel, options, agent_dir)
     agent.install()

@@ -31,6 +31,8 @@ STACKS_LEAKED = 2
 
 STATUS_UNAVAILABLE = 1
 STATUS_STOPPED = 2
+# Something the user should know that doesn't stop the measurement (why the native engine isn't used).
+STATUS_NOTICE = 3
 STOPPED_TEXT = "the program stopped tracemalloc; memory after that is not measured"
 
 
@@ -74,6 +76,7 @@ class MemoryAgent(Ending):
         self.line_tables = {}
         self.pending_objects = []
         self.objects_due = 0.0
+        self.notice = None
 
     # ---- starting -------------------------------------------------------------------------------------------
 
@@ -90,6 +93,8 @@ class MemoryAgent(Ending):
         os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def enable(self):
+        if self.notice is not None:
+            self._status(STATUS_NOTICE, self.notice)
         try:
             import tracemalloc
             if not tracemalloc.is_tracing():
@@ -234,7 +239,11 @@ class MemoryAgent(Ending):
     def _on_gc(self, phase, info):
         if phase == "start":
             self.gc_start_wall = time.time_ns()
-            self.gc_frame = sys._getframe(1)
+            try:
+                self.gc_frame = sys._getframe(1)
+            except ValueError:
+                # A collection started where no Python code runs (a thread starting up, on 3.8).
+                self.gc_frame = None
             self.gc_start = time.perf_counter_ns()
             return
         duration = time.perf_counter_ns() - self.gc_start
@@ -294,6 +303,11 @@ class MemoryAgent(Ending):
                 body.append(struct.pack("<qqqH", start, duration, generation, len(ids)))
                 body.append(array.array("i", ids).tobytes())
             frames.append(wire.frame(wire.GC_LONGEST, b"".join(body)))
+        self._memory_frames(frames)
+        return frames
+
+    def _memory_frames(self, frames):
+        """Appends the stacks that changed and the latest figures."""
         with self.lock:
             if self.allocated_changed:
                 self.allocated_changed = False
@@ -308,7 +322,6 @@ class MemoryAgent(Ending):
             frames.append(wire.frame(wire.MEM_INFO, struct.pack(
                 "<qqqHIId", current, peak, tracemalloc.get_tracemalloc_memory(), self.depth, self.threshold,
                 self.snapshots, self.snapshot_seconds)))
-        return frames
 
     def _stacks_frame(self, which, stacks, total, when, frames):
         """The stacks, every one of at least `threshold` bytes as it is, and each smaller one with probability
@@ -379,7 +392,6 @@ class MemoryAgent(Ending):
             pass
         if not self.channel.lock.acquire(True, 5):
             return
-        tracemalloc = self.tracemalloc
         try:
             if self.closed:
                 return
@@ -393,16 +405,7 @@ class MemoryAgent(Ending):
                 chain = self.census.chain()
                 if chain is not None:
                     self.pending_objects.append(chain)
-            if tracemalloc is not None and tracemalloc.is_tracing():
-                current, peak = tracemalloc.get_traced_memory()
-                self.timeline.extend((time.time_ns(), current, peak))
-                stacks, total = self._snapshot(peak=False)
-                frames = self._frames(True)
-                frames.append(self._stacks_frame(STACKS_LEAKED, stacks, total, time.time_ns(), frames))
-            else:
-                frames = self._frames(True)
-                if tracemalloc is not None:
-                    frames.append(wire.frame(wire.MEM_STATUS, struct.pack("<B", STATUS_STOPPED) + wire.text(STOPPED_TEXT)))
+            frames = self._final_frames()
             self.closed = True
             code = status if isinstance(status, int) else 0
             frames.append(wire.frame(wire.BYE, struct.pack("<Bi", reason, code)))
@@ -410,8 +413,26 @@ class MemoryAgent(Ending):
             self.channel.close()
         finally:
             self.channel.lock.release()
-        if tracemalloc is not None:
-            tracemalloc.stop()
+        self._stop_engine()
+
+    def _final_frames(self):
+        """Everything not sent yet, and the stacks still live at exit."""
+        tracemalloc = self.tracemalloc
+        if tracemalloc is not None and tracemalloc.is_tracing():
+            current, peak = tracemalloc.get_traced_memory()
+            self.timeline.extend((time.time_ns(), current, peak))
+            stacks, total = self._snapshot(peak=False)
+            frames = self._frames(True)
+            frames.append(self._stacks_frame(STACKS_LEAKED, stacks, total, time.time_ns(), frames))
+        else:
+            frames = self._frames(True)
+            if tracemalloc is not None:
+                frames.append(wire.frame(wire.MEM_STATUS, struct.pack("<B", STATUS_STOPPED) + wire.text(STOPPED_TEXT)))
+        return frames
+
+    def _stop_engine(self):
+        if self.tracemalloc is not None:
+            self.tracemalloc.stop()
 
     def fail(self, error):
         """A bug in the agent: tell Sonde, stop measuring, and let the program go on."""

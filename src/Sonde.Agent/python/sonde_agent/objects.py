@@ -38,9 +38,15 @@ class Census:
         if self.first_objects is None:
             self.first_objects = counts
         self.last_objects = counts
-        body = [struct.pack("<qI", time.time_ns(), len(counts))]
+        # Distinct types can share a name (classes made in a function, ctypes' function types): one row per name.
+        by_name = {}
         for kind, (count, size) in counts.items():
-            body.append(wire.text(_type_name(kind)) + struct.pack("<qq", count, size))
+            name = _type_name(kind)
+            known = by_name.get(name)
+            by_name[name] = (count, size) if known is None else (known[0] + count, known[1] + size)
+        body = [struct.pack("<qI", time.time_ns(), len(by_name))]
+        for name, (count, size) in by_name.items():
+            body.append(wire.text(name) + struct.pack("<qq", count, size))
         return wire.frame(wire.OBJECT_COUNTS, b"".join(body))
 
     def chain(self):

@@ -28,6 +28,8 @@ OBJECT_CHAIN = 17
 
 MODE_TRACE = 0
 MODE_MEMORY = 1
+ENGINE_NATIVE = 0
+ENGINE_TRACEMALLOC = 1
 
 FLAG_UNSUPPORTED = 1
 FLAG_SCRIPT_MISSING = 2
@@ -63,6 +65,10 @@ class Options:
         self.sample_threshold = 4096
         self.snapshot_seconds = 1.0
         self.objects = False
+        # sonde mem: 0 the native allocator hook (falling back to tracemalloc), 1 tracemalloc; the hook's mean
+        # sampling interval in bytes.
+        self.engine = ENGINE_NATIVE
+        self.sample_bytes = 512 * 1024
         self.cpu_clock = cpu_clock
         self.builtins = builtins
         # False for --lines-only: no call statistics, only the chosen functions' lines.
@@ -161,4 +167,7 @@ def _parse_options(data):
         offset += 11
         if offset < len(data):
             options.objects = bool(data[offset])
+            offset += 1
+        if offset < len(data):
+            options.engine, options.sample_bytes = struct.unpack_from("<BI", data, offset)
     return options
