@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""How much `sonde mem` slows its target, next to plain tracemalloc (`-X tracemalloc=DEPTH`, no snapshots) and
+"""How much `sonde mem` slows its target (its native sampling engine, the default, and `--tracemalloc`), next to
+plain tracemalloc (`-X tracemalloc=DEPTH`, no snapshots) and
 memory_profiler (`mprof run`, which samples RSS from a second process, and `python -m memory_profiler`, its
 line mode, on the workload's @profile function, next to `sonde mem --lines` on the same function).
 
@@ -43,8 +44,11 @@ def tools(python, script, size, scratch, lines, line_mode):
         ("plain", [python, script, str(size)]),
         ("tracemalloc depth 1", [python, "-X", "tracemalloc=1", script, str(size)]),
         ("tracemalloc depth 16", [python, "-X", "tracemalloc=16", script, str(size)]),
-        ("sonde mem --depth 1", ["dotnet", SONDE_DLL, "mem", "--depth", "1", "-o", out, "--", python, script, str(size)]),
-        ("sonde mem (depth 16)", ["dotnet", SONDE_DLL, "mem", "-o", out, "--", python, script, str(size)]),
+        ("sonde mem --tracemalloc --depth 1", ["dotnet", SONDE_DLL, "mem", "--tracemalloc", "--depth", "1", "-o", out, "--", python, script, str(size)]),
+        ("sonde mem --tracemalloc (depth 16)", ["dotnet", SONDE_DLL, "mem", "--tracemalloc", "-o", out, "--", python, script, str(size)]),
+        ("sonde mem (native, 512 KiB, depth 16)", ["dotnet", SONDE_DLL, "mem", "-o", out, "--", python, script, str(size)]),
+        ("sonde mem --sample-bytes 65536", ["dotnet", SONDE_DLL, "mem", "--sample-bytes", "65536", "-o", out, "--", python, script, str(size)]),
+        ("sonde mem --sample-bytes 4096", ["dotnet", SONDE_DLL, "mem", "--sample-bytes", "4096", "-o", out, "--", python, script, str(size)]),
     ]
     if subprocess.run([python, "-c", "import mprof"], capture_output=True).returncode == 0:
         rows.append(("mprof run", [python, "-m", "mprof", "run", "-o", os.path.join(scratch, "mprof.dat"), python, script, str(size)]))

@@ -102,16 +102,21 @@ public sealed class ProtocolTests
     public void RepliesWithTheOptions()
     {
         var reply = AgentReply.Go(new AgentOptions { Clock = TraceClock.Cpu, Builtins = false, LinePatterns = [new LinePattern("app", "main")] });
-        var expected = new PayloadBuilder().U8('G').U32(9 + 4 + 3 + 4 + 4 + 12).U8(1).U8(0).U8(1).U32(500).U16(1).String("app").String("main")
-            .U8(0).U16(16).U32(4096).U32(1000).U8(0).Build();
+        var expected = new PayloadBuilder().U8('G').U32(9 + 4 + 3 + 4 + 4 + 12 + 5).U8(1).U8(0).U8(1).U32(500).U16(1).String("app").String("main")
+            .U8(0).U16(16).U32(4096).U32(1000).U8(0).U8(0).U32(512 * 1024).Build();
         Assert.Equal(expected, reply);
     }
 
     [Fact]
     public void RepliesWithTheMemoryOptions()
     {
-        var reply = AgentReply.Go(new AgentOptions { Mode = AgentMode.Memory, MemoryDepth = 5, SampleThreshold = 0, SnapshotInterval = TimeSpan.FromSeconds(2), Objects = true });
-        var expected = new PayloadBuilder().U8('G').U32(9 + 12).U8(0).U8(1).U8(1).U32(500).U16(0).U8(1).U16(5).U32(0).U32(2000).U8(1).Build();
+        var reply = AgentReply.Go(new AgentOptions
+        {
+            Mode = AgentMode.Memory, MemoryDepth = 5, SampleThreshold = 0, SnapshotInterval = TimeSpan.FromSeconds(2), Objects = true,
+            Tracemalloc = true, SampleBytes = 65536,
+        });
+        var expected = new PayloadBuilder().U8('G').U32(9 + 12 + 5).U8(0).U8(1).U8(1).U32(500).U16(0).U8(1).U16(5).U32(0).U32(2000).U8(1)
+            .U8(1).U32(65536).Build();
         Assert.Equal(expected, reply);
     }
 
