@@ -6,6 +6,7 @@ line mode, on the workload's @profile function, next to `sonde mem --lines` on t
 
     bench/mem_overhead.py [--rounds 5] [--python /usr/bin/python3.11] [--workloads alloc,cpu] [--sizes alloc=30,cpu=3000000]
     bench/mem_overhead.py --line-mode --sizes alloc=3,cpu=200000
+    bench/mem_overhead.py --python /root/.pyenv/versions/3.12.1/bin/python3 --workloads alloc --only "tracemalloc depth 1,native,sample-bytes"
 
 Each workload times its own work (wall clock and process CPU time, start-up and set-up excluded) and prints
 both. Every round runs plain Python, then each tool, then plain Python again; a tool's slowdown is the median
@@ -71,7 +72,8 @@ def main():
     parser.add_argument("--workloads", default="alloc,cpu")
     parser.add_argument("--line-mode", action="store_true",
                         help="compare `sonde mem --lines` with memory_profiler's line mode (use smaller --sizes)")
-    parser.add_argument("--only", default="", help="run only the tools whose label contains this (and plain Python)")
+    parser.add_argument("--only", default="",
+                        help="run only the tools whose label contains one of these comma-separated strings (and plain Python)")
     parser.add_argument("--sizes", default="", help="e.g. alloc=3,cpu=200000 (default alloc=30,cpu=3000000)")
     args = parser.parse_args()
     if not os.path.exists(SONDE_DLL):
@@ -89,7 +91,7 @@ def main():
                 rows = tools(args.python, script, size, scratch, LINE_FUNCTIONS[workload], args.line_mode)
                 base = None
                 for label, command in rows:
-                    if args.only and "plain" not in label and args.only not in label:
+                    if args.only and "plain" not in label and not any(part in label for part in args.only.split(",")):
                         continue
                     _, cpu = measure(command, scratch)
                     if base is None:

@@ -14,9 +14,9 @@ public sealed class NativeMemoryTests
 {
     public static TheoryData<string> Pythons => Support.Pythons.All;
 
-    // One allocation sampled per 64 KiB: about 500 samples of the 32 MiB the fixture keeps, so the estimate's
-    // standard error is under 5%, and 15% is more than three of them.
-    private const int SampleBytes = 64 * 1024;
+    // One allocation sampled per 32 KiB: about 1,000 samples of the 32 MiB the fixture keeps, so the estimate's
+    // standard error is about 3%, and 15% is nearly five of them.
+    private const int SampleBytes = 32 * 1024;
     private const double Tolerance = 0.15;
 
     [Theory, MemberData(nameof(Pythons))]
