@@ -221,8 +221,12 @@ static void live_remove(void *pointer)
 static int capture_stack(void)
 {
     int depth = 0;
+    /* Unchecked: an allocation made while no thread state is current (finalisation) gets the empty stack
+       rather than a crash. */
+    PyThreadState *tstate = _PyThreadState_UncheckedGet();
+    if (tstate == NULL) return 0;
 #if PY_VERSION_HEX < 0x030B0000
-    PyFrameObject *frame = PyEval_GetFrame();
+    PyFrameObject *frame = tstate->frame;
     while (frame != NULL && depth < g_depth) {
         g_capture[depth].code = (PyObject *)frame->f_code;
         g_capture[depth].line = PyFrame_GetLineNumber(frame);
@@ -232,8 +236,6 @@ static int capture_stack(void)
 #else
     /* The interpreter's own frames, read as tracemalloc reads them: PyEval_GetFrame would create frame objects,
        which allocate and, on 3.11, could start a garbage collection inside the allocator. */
-    PyThreadState *tstate = _PyThreadState_UncheckedGet();
-    if (tstate == NULL) return 0;
 #if PY_VERSION_HEX < 0x030D0000
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
 #else

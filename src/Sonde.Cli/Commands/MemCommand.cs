@@ -55,6 +55,8 @@ internal static class MemCommand
             "sonde mem -o alloc.svg -- python3 app.py",
             "sonde mem --weight leaked -o leaks.svg -- python3 -m pytest tests/",
             "sonde mem --depth 32 -o mem.pb.gz -- python3 worker.py",
+            "sonde mem --sample-bytes 65536 -- python3 app.py",
+            "sonde mem --tracemalloc -- python3 app.py",
             "sonde mem --objects -- python3 server.py",
             "sonde mem --lines app:load_data -- python3 app.py",
             "sonde report memory.sonde --metric peak"))
