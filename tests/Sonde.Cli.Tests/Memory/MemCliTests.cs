@@ -37,6 +37,10 @@ public sealed class MemCliTests : IDisposable
         var profile = FormatRegistry.ReadFile(output);
         var memory = profile.Memory ?? throw new Xunit.Sdk.XunitException("the profile has no memory data");
         var origin = memory.Totals[MemoryProfileBuilder.OriginTotal];
+        // The native allocator hook measured (the default), not the tracemalloc fallback.
+        Assert.Equal(512 * 1024, memory.Total(MemoryData.SampleBytesTotal));
+        Assert.DoesNotContain("measuring with tracemalloc", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("sampling      one allocation per 512.0 KiB on average", result.StdErr, StringComparison.Ordinal);
 
         // The top leak is the function that keeps LEAK_MIB alive.
         var leakMib = truth.GetProperty("leak_mib").GetInt64();
@@ -172,7 +176,7 @@ public sealed class MemCliTests : IDisposable
         var result = SondeCli.Run(_timeout, "mem", "--tracemalloc", "-o", output, "--", python.Path!, "-c", "import sys, tracemalloc; tracemalloc.stop(); sys.exit(4)");
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("the program stopped tracemalloc; memory after that is not measured", result.StdErr, StringComparison.Ordinal);
-        Assert.True(File.Exists(output));
+        Assert.Null(FormatRegistry.ReadFile(output).Memory!.Total(MemoryData.SampleBytesTotal));
     }
 
     [Theory]
