@@ -68,10 +68,13 @@ typedef struct {
 static PyMemAllocatorEx g_original_mem, g_original_obj;
 static int g_installed;
 static int g_enabled;
+/* Allocations of this many bytes or more are always recorded; SIZE_MAX, with the countdown at INT64_MAX, while
+   stopped, so the inline path never leaves for record(). Integers, so that path does no conversion. */
+static size_t g_threshold = SIZE_MAX;
 static int g_busy; /* re-entrancy guard: the hook's own work (stack capture may allocate) is never sampled */
 static int g_depth = 16;
 static double g_sample_bytes = 512 * 1024;
-static int64_t g_countdown;
+static int64_t g_countdown = INT64_MAX;
 static uint64_t g_random = 0x9E3779B97F4A7C15ull;
 
 static Stack *g_stacks;
@@ -117,10 +120,15 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static uint64_t hash_pointer(const void *pointer)
+static inline uint64_t hash_pointer(const void *pointer)
 {
     uint64_t value = (uint64_t)(uintptr_t)pointer;
     return (value >> 4) * 0x9E3779B97F4A7C15ull;
+}
+
+static inline uint32_t live_slot(const void *pointer)
+{
+    return (uint32_t)(hash_pointer(pointer) >> 32) & g_live_mask;
 }
 
 static void *grow(void *array, uint32_t *capacity, size_t item, uint32_t needed)
@@ -165,7 +173,8 @@ static int live_resize(uint32_t slots)
 
 static void live_insert(void *pointer, uint32_t stack, int64_t bytes, int64_t count)
 {
-    if ((g_live_size + 1) * 2 > g_live_mask + 1 && live_resize((g_live_mask + 1) * 2) != 0) return;
+    /* At most a quarter full, so that most frees, which miss, stop at the first slot they look at. */
+    if ((g_live_size + 1) * 4 > g_live_mask + 1 && live_resize((g_live_mask + 1) * 2) != 0) return;
     uint32_t at = (uint32_t)(hash_pointer(pointer) >> 32) & g_live_mask;
     while (g_live_keys[at] != NULL) {
         if (g_live_keys[at] == pointer) break;
@@ -181,13 +190,10 @@ static void live_insert(void *pointer, uint32_t stack, int64_t bytes, int64_t co
     g_live_total += bytes;
 }
 
-/* Forgets a block if it was sampled. Called on every free, so the miss must be cheap: one hash, and a probe
-   through a table kept at most half full. */
-static void live_remove(void *pointer)
+/* Forgets a sampled block whose probe run starts at `at`, if the pointer is in it. */
+static void __attribute__((noinline)) live_remove_from(void *pointer, uint32_t at)
 {
-    if (g_live_size == 0 || pointer == NULL) return;
     uint32_t mask = g_live_mask;
-    uint32_t at = (uint32_t)(hash_pointer(pointer) >> 32) & mask;
     for (;;) {
         void *key = g_live_keys[at];
         if (key == NULL) return;
@@ -214,6 +220,14 @@ static void live_remove(void *pointer)
         next = (next + 1) & mask;
     }
     g_live_keys[hole] = NULL;
+}
+
+/* Called on every free and realloc, so the miss, nearly every call, must be cheap: one hash and one load. */
+static inline __attribute__((always_inline)) void live_remove(void *pointer)
+{
+    if (g_live_size == 0 || pointer == NULL) return;
+    uint32_t at = live_slot(pointer);
+    if (g_live_keys[at] != NULL) live_remove_from(pointer, at);
 }
 
 /* ---- stacks --------------------------------------------------------------------------------------------- */
@@ -349,16 +363,24 @@ static void snapshot_peak(void)
 
 /* ---- the hooks ------------------------------------------------------------------------------------------ */
 
-static void record(void *pointer, size_t size)
+static void __attribute__((noinline)) record(void *pointer, size_t size)
 {
+    if (!g_enabled) {
+        g_countdown = INT64_MAX;
+        return;
+    }
+    int large = size >= g_threshold;
+    if (!large) g_countdown = draw_countdown();
+    /* The hook's own allocations, and the agent's while it reads the tables, use up the countdown like any
+       others, but are never recorded. */
+    if (pointer == NULL || g_busy) return;
     double weight;
     if (size == 0) size = 1;
-    if ((double)size >= g_sample_bytes) {
+    if (large) {
         weight = (double)size;
     } else {
         /* Picked with probability 1 - exp(-size/mean): its weight is size over that (about the mean when small). */
         weight = (double)size / -expm1(-(double)size / g_sample_bytes);
-        g_countdown = draw_countdown();
     }
     g_busy = 1;
     int depth = capture_stack();
@@ -381,15 +403,14 @@ static void record(void *pointer, size_t size)
 }
 
 /* Only an allocation that takes the countdown to zero, or a large one, leaves this inline path. */
-static inline void after_alloc(void *pointer, size_t size)
+static inline __attribute__((always_inline)) void after_alloc(void *pointer, size_t size)
 {
-    if (pointer == NULL || !g_enabled || g_busy) return;
-    if ((double)size >= g_sample_bytes) {
+    if (size >= g_threshold) {
         record(pointer, size);
         return;
     }
     g_countdown -= (int64_t)size;
-    if (g_countdown <= 0) record(pointer, size);
+    if (__builtin_expect(g_countdown <= 0, 0)) record(pointer, size);
 }
 
 static void *hook_malloc(void *context, size_t size)
@@ -433,6 +454,7 @@ int sonde_alloc_start(int depth, double sample_bytes)
 {
     g_depth = depth < 1 ? 1 : depth > MAX_DEPTH ? MAX_DEPTH : depth;
     g_sample_bytes = sample_bytes >= 1 ? sample_bytes : 1;
+    g_threshold = (size_t)ceil(g_sample_bytes);
     g_random ^= (uint64_t)now_ns() * 0xD1B54A32D192ED03ull;
     g_countdown = draw_countdown();
     if (!g_installed) {
@@ -457,6 +479,8 @@ int sonde_alloc_start(int depth, double sample_bytes)
 void sonde_alloc_stop(void)
 {
     g_enabled = 0;
+    g_threshold = SIZE_MAX;
+    g_countdown = INT64_MAX;
 }
 
 /* [live bytes, peak live bytes, bytes live at the last peak snapshot, its time (Unix ns), peak snapshots,
