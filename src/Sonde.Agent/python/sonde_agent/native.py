@@ -34,9 +34,8 @@ def create(path, channel, options, agent_dir):
     return NativeMemoryAgent(path, channel, options, agent_dir, library)
 
 
-def shim_path(agent_dir, version=None):
-    version = version or sys.version_info
-    return os.path.join(agent_dir, "native", "sonde_alloc_%d%d.so" % (version[0], version[1]))
+def shim_path(agent_dir):
+    return os.path.join(agent_dir, "native", "sonde_alloc_%d%d.so" % sys.version_info[:2])
 
 
 def load(agent_dir):
@@ -84,7 +83,6 @@ class NativeMemoryAgent(memory.MemoryAgent):
         # Per stack id: [allocated bytes, allocated count, live bytes, live count], estimates.
         self.rows = {}
         self.peak_rows = None
-        self.peak_total = 0
         self.line_tracemalloc = None
 
     def enable(self):
@@ -144,9 +142,7 @@ class NativeMemoryAgent(memory.MemoryAgent):
         peak = library.sonde_alloc_peak()
         if peak is not None:
             self.peak_rows = peak
-            counters = self._counters()
-            self.peak_total = counters[2]
-            self.peak_stacks_time = counters[3]
+            self.peak_stacks_time = self._counters()[3]
             self.peak_sent = False
         return bool(changed)
 
