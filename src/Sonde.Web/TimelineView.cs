@@ -1,9 +1,12 @@
+using Sonde.Profiles;
+
 namespace Sonde.Web;
 
 /// <summary>
 /// Each thread's activity over time, summed into a fixed number of bins on the server so the page draws the same
-/// few hundred rectangles whatever the sample count. <c>lanes</c> holds other series over the same time axis
-/// (RSS, GC) for sources that record them; each lane is <c>{name, unit, kind, t[], v[]}</c>.
+/// few hundred rectangles whatever the sample count: its weight per bin, and when the sampler recorded thread
+/// states, its samples per bin that were idle, running, and holding the GIL. <c>lanes</c> holds the memory series
+/// over the same time axis (<see cref="MemoryLanes"/>).
 /// </summary>
 internal static class TimelineView
 {
@@ -15,8 +18,13 @@ internal static class TimelineView
         var count = profile.SampleCount;
         long end = 0;
         for (var i = 0; i < count; i++) end = Math.Max(end, profile.TimestampOf(i));
+        var memory = profile.Memory;
+        if (memory is not null) end = Math.Max(end, MemoryLanes.End(memory));
         var threads = profile.Threads.Count;
         var sums = new long[Math.Max(threads, 1), bins];
+        var hasStates = profile.HasThreadStates;
+        // Samples per thread, bin and state (idle, running, holding the GIL).
+        var states = hasStates ? new int[Math.Max(threads, 1), 3, bins] : null;
         var width = Math.Max(1.0, (end + 1) / (double)bins);
         if (end > 0)
         {
@@ -26,6 +34,8 @@ internal static class TimelineView
                 if ((uint)thread >= (uint)threads) continue;
                 var bin = Math.Min(bins - 1, (int)(profile.TimestampOf(i) / width));
                 sums[thread, bin] += profile.WeightOf(i, weight);
+                if (states is not null && profile.ThreadStateOf(i) is var state && state != SampleState.Unknown)
+                    states[thread, (int)state - 1, bin]++;
             }
         }
         return JsonText.Write(json =>
@@ -35,6 +45,7 @@ internal static class TimelineView
             json.WriteNumber("binNs", width);
             json.WriteNumber("weight", weight);
             json.WriteBoolean("hasTime", end > 0);
+            json.WriteBoolean("hasStates", hasStates);
             json.WriteStartArray("threads");
             for (var t = 0; t < threads; t++)
             {
@@ -43,10 +54,23 @@ internal static class TimelineView
                 json.WriteStartArray("bins");
                 for (var b = 0; b < bins; b++) json.WriteNumberValue(sums[t, b]);
                 json.WriteEndArray();
+                if (states is not null)
+                {
+                    json.WriteStartObject("states");
+                    string[] names = ["idle", "running", "gil"];
+                    for (var s = 0; s < names.Length; s++)
+                    {
+                        json.WriteStartArray(names[s]);
+                        for (var b = 0; b < bins; b++) json.WriteNumberValue(states[t, s, b]);
+                        json.WriteEndArray();
+                    }
+                    json.WriteEndObject();
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteStartArray("lanes");
+            if (memory is not null && end > 0) MemoryLanes.Write(json, memory, end, bins);
             json.WriteEndArray();
             json.WriteEndObject();
         });

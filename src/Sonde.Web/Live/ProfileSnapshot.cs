@@ -21,8 +21,9 @@ public static class ProfileSnapshot
         for (var i = 0; i < count; i++)
         {
             for (var w = 0; w < width; w++) weights[w] = source.WeightOf(i, w);
-            copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights);
+            copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights, source.ThreadStateOf(i));
         }
+        copy.Memory = source.Memory;
         var from = source.Metadata;
         var to = copy.Metadata;
         to.Mode = from.Mode;
