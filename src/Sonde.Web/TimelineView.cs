@@ -12,15 +12,28 @@ internal static class TimelineView
 {
     public const int DefaultBins = 600;
 
-    public static byte[] Build(LoadedProfile loaded, int weight, int bins)
+    /// <summary>Fewer bins than this make a timeline too coarse to read, however few the samples.</summary>
+    private const int MinBins = 60;
+
+    /// <param name="maxBins">
+    /// At most this many bins; fewer when the busiest thread has fewer than two samples per bin, so that a short
+    /// recording at 100 Hz fills its lanes instead of drawing a comb of single samples.
+    /// </param>
+    public static byte[] Build(LoadedProfile loaded, int weight, int maxBins)
     {
         var profile = loaded.Profile;
         var count = profile.SampleCount;
+        var threads = profile.Threads.Count;
+        var perThread = new int[Math.Max(threads, 1)];
         long end = 0;
-        for (var i = 0; i < count; i++) end = Math.Max(end, profile.TimestampOf(i));
+        for (var i = 0; i < count; i++)
+        {
+            end = Math.Max(end, profile.TimestampOf(i));
+            if ((uint)profile.ThreadIndexOf(i) < (uint)threads) perThread[profile.ThreadIndexOf(i)]++;
+        }
+        var bins = Math.Clamp(perThread.Max() / 2, Math.Min(MinBins, maxBins), maxBins);
         var memory = profile.Memory;
         if (memory is not null) end = Math.Max(end, MemoryLanes.End(memory));
-        var threads = profile.Threads.Count;
         var sums = new long[Math.Max(threads, 1), bins];
         var hasStates = profile.HasThreadStates;
         // Samples per thread, bin and state (idle, running, holding the GIL).

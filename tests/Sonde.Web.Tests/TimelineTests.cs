@@ -80,6 +80,7 @@ public sealed class TimelineTests(BrowserFixture browser)
         await page.ShowAsync("timeline");
         var names = await page.EvaluateAsync<string[]>("() => window.sonde.timelineData.lanes.map((l) => l.name)");
         Assert.Equal(["RSS", "traced memory", "GC"], names);
+        Assert.False(await page.Locator("#timeline-legend").IsVisibleAsync(), "a profile without thread states shows their legend");
 
         // The fixture's 40 MiB spike is in the traced-memory line.
         var tracedPeak = await page.EvaluateAsync<long>("() => Math.max(...window.sonde.timelineData.lanes[1].v)");

@@ -40,12 +40,12 @@ export class MemoryView {
     c.append(dl);
 
     const siteRows = (rows, withCount) => rows.map((r) => [`${r[0]}`, `${r[1]}:${r[2]}`, bytes(r[3]), ...(withCount ? [r[4].toLocaleString("en-US")] : [])]);
-    if (data.sites.length) c.append(section("Top allocation sites (bytes that appeared between snapshots)", ["Function", "Line", "Bytes", "Count"], siteRows(data.sites, true), "memory-sites"));
-    if (data.leaked.length) c.append(section("Live at exit, by function", ["Function", "File", "Bytes"], siteRows(data.leaked, false), "memory-leaks"));
+    if (data.sites.length) c.append(section("Top allocation sites (bytes that appeared between snapshots)", ["Function", "Line", "Bytes", "Count"], siteRows(data.sites, true), "memory-sites", 2));
+    if (data.leaked.length) c.append(section("Live at exit, by function", ["Function", "File", "Bytes"], siteRows(data.leaked, false), "memory-leaks", 2));
     if (gc.count) {
       c.append(section("Pause histogram", ["Pause", "Collections"], gc.histogram.map((n, i) => [PAUSE_BUCKETS[i], n.toLocaleString("en-US")]), "memory-pauses"));
-      if (gc.longest.length) c.append(section("Longest pauses", ["Pause", "Generation", "At", "Triggered by (innermost first)"],
-        gc.longest.map((p) => [ns(p.ns), `gen${p.gen}`, ns(p.t), p.stack.length ? p.stack.join(" ← ") : "(no Python frame)"]), "memory-longest"));
+      if (gc.longest.length) c.append(section("Longest pauses", ["Triggered by (innermost first)", "Pause", "Generation", "At"],
+        gc.longest.map((p) => [p.stack.length ? p.stack.join(" ← ") : "(no Python frame)", ns(p.ns), `gen${p.gen}`, ns(p.t)]), "memory-longest"));
     }
     if (data.growth.length) {
       c.append(section(`Object growth (${data.objectCounts} counts, first to last)`, ["Type", "Objects", "Bytes", "Now"],
@@ -55,12 +55,14 @@ export class MemoryView {
   }
 }
 
-// A heading and a table of text cells; the first cell of each row is a program's name, shown as text.
-function section(title, headers, rows, id) {
+// A heading and a table of text cells, the first textColumns of them left-aligned (a program's name, then its
+// file); names are shown as text.
+function section(title, headers, rows, id, textColumns = 1) {
+  const cls = (i) => (i === 0 ? "name" : i < textColumns ? "file" : "");
   const table = el("table", { id, class: "small" });
-  table.append(el("thead", {}, el("tr", {}, ...headers.map((h, i) => el("th", { class: i === 0 || (i === 1 && h !== "Objects" && h !== "Collections" && h !== "Generation") ? "name" : "" }, h)))));
+  table.append(el("thead", {}, el("tr", {}, ...headers.map((h, i) => el("th", { class: i < textColumns ? "name" : "" }, h)))));
   const body = el("tbody");
-  for (const row of rows) body.append(el("tr", {}, ...row.map((cell, i) => el("td", { class: i === 0 ? "name" : "" }, cell))));
+  for (const row of rows) body.append(el("tr", {}, ...row.map((cell, i) => el("td", { class: cls(i) }, cell))));
   table.append(body);
   return el("div", { class: "memory-section" }, el("h3", {}, title), table);
 }
