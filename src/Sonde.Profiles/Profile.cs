@@ -64,10 +64,20 @@ public sealed class Profile
     public long WeightOf(int sample, int weightIndex) => Ensured(_weights)[sample * WeightTypes.Count + weightIndex];
 
     /// <summary>True when some samples carry a <see cref="SampleState"/> (a sampler that read them).</summary>
-    public bool HasThreadStates => Ensured(_stackIds) is not null && _states is not null;
+    public bool HasThreadStates => EnsuredStates is not null;
 
     /// <summary>The sampled thread's state at that sample; <see cref="SampleState.Unknown"/> when the source didn't say.</summary>
-    public SampleState ThreadStateOf(int sample) => Ensured(_stackIds) is not null && _states is { } states ? states[sample] : SampleState.Unknown;
+    public SampleState ThreadStateOf(int sample) => EnsuredStates is { } states ? states[sample] : SampleState.Unknown;
+
+    // Deferred samples are added first, since they may bring the column with them.
+    private List<SampleState>? EnsuredStates
+    {
+        get
+        {
+            Ensured(_stackIds);
+            return _states;
+        }
+    }
 
     /// <summary>
     /// Sets the states of the samples from <paramref name="firstSample"/> on (a reader's block of them); samples
@@ -143,6 +153,7 @@ public sealed class Profile
         _threadIndexes.EnsureCapacity(totalSamples);
         _timestamps.EnsureCapacity(totalSamples);
         _weights.EnsureCapacity(checked(totalSamples * WeightTypes.Count));
+        _states?.EnsureCapacity(totalSamples);
     }
 
     public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights)

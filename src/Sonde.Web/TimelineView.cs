@@ -29,15 +29,17 @@ internal static class TimelineView
         for (var i = 0; i < count; i++)
         {
             end = Math.Max(end, profile.TimestampOf(i));
-            if ((uint)profile.ThreadIndexOf(i) < (uint)threads) perThread[profile.ThreadIndexOf(i)]++;
+            var thread = profile.ThreadIndexOf(i);
+            if ((uint)thread < (uint)threads) perThread[thread]++;
         }
         var bins = Math.Clamp(perThread.Max() / 2, Math.Min(MinBins, maxBins), maxBins);
         var memory = profile.Memory;
         if (memory is not null) end = Math.Max(end, MemoryLanes.End(memory));
-        var sums = new long[Math.Max(threads, 1), bins];
+        // Flat arrays, thread after thread: [thread * bins + bin], and for states [(thread * 3 + state) * bins + bin].
+        var sums = new long[Math.Max(threads, 1) * bins];
         var hasStates = profile.HasThreadStates;
-        // Samples per thread, bin and state (idle, running, holding the GIL).
-        var states = hasStates ? new int[Math.Max(threads, 1), 3, bins] : null;
+        // Samples per thread, state (idle, running, holding the GIL) and bin.
+        var states = hasStates ? new int[Math.Max(threads, 1) * 3 * bins] : null;
         var width = Math.Max(1.0, (end + 1) / (double)bins);
         if (end > 0)
         {
@@ -46,9 +48,9 @@ internal static class TimelineView
                 var thread = profile.ThreadIndexOf(i);
                 if ((uint)thread >= (uint)threads) continue;
                 var bin = Math.Min(bins - 1, (int)(profile.TimestampOf(i) / width));
-                sums[thread, bin] += profile.WeightOf(i, weight);
+                sums[thread * bins + bin] += profile.WeightOf(i, weight);
                 if (states is not null && profile.ThreadStateOf(i) is var state && state != SampleState.Unknown)
-                    states[thread, (int)state - 1, bin]++;
+                    states[(thread * 3 + (int)state - 1) * bins + bin]++;
             }
         }
         return JsonText.Write(json =>
@@ -65,7 +67,7 @@ internal static class TimelineView
                 json.WriteStartObject();
                 json.WriteNumber("thread", t);
                 json.WriteStartArray("bins");
-                for (var b = 0; b < bins; b++) json.WriteNumberValue(sums[t, b]);
+                for (var b = 0; b < bins; b++) json.WriteNumberValue(sums[t * bins + b]);
                 json.WriteEndArray();
                 if (states is not null)
                 {
@@ -74,7 +76,7 @@ internal static class TimelineView
                     for (var s = 0; s < names.Length; s++)
                     {
                         json.WriteStartArray(names[s]);
-                        for (var b = 0; b < bins; b++) json.WriteNumberValue(states[t, s, b]);
+                        for (var b = 0; b < bins; b++) json.WriteNumberValue(states[(t * 3 + s) * bins + b]);
                         json.WriteEndArray();
                     }
                     json.WriteEndObject();
