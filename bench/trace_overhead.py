@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """How much `sonde trace` slows its target, next to cProfile and yappi (function mode) and line_profiler's
 `kernprof -l` (line mode: `sonde trace --lines-only`, which like kernprof times only the chosen functions'
-lines, and `sonde trace --lines`, which also counts every call). The rows marked "Python routes" and "Python
-tracer" run the agent with SONDE_NO_NATIVE=1, without its compiled helpers.
+lines, and `sonde trace --lines`, which also counts every call). The rows marked SONDE_NO_NATIVE=1 run the agent
+without its compiled module (docs/trace.md, "The native tracer"), as on a machine where Sonde was built without gcc.
 
     bench/trace_overhead.py [--rounds 7] [--pythons debian-3.11,3.12,3.13] [--workloads cpu,calls,threads] [--no-lines]
 
@@ -69,7 +69,7 @@ def configurations(interpreter, script, size, scratch, lines):
         configs = [
             ("sonde trace --lines-only", sonde + ["-o", os.path.join(scratch, "s.prof"), "--lines-only"] + line_options + ["--", interpreter] + target),
             ("sonde trace --lines", sonde + ["-o", os.path.join(scratch, "s.prof")] + line_options + ["--", interpreter] + target),
-            ("sonde trace --lines-only, Python tracer", sonde + ["-o", os.path.join(scratch, "s.prof"), "--lines-only"] + line_options + ["--", interpreter] + target, WITHOUT_NATIVE),
+            ("sonde trace --lines-only, SONDE_NO_NATIVE=1", sonde + ["-o", os.path.join(scratch, "s.prof"), "--lines-only"] + line_options + ["--", interpreter] + target, WITHOUT_NATIVE),
         ]
         if has_module(interpreter, "line_profiler"):
             configs.insert(0, ("kernprof -l", [interpreter, "-m", "kernprof", "-l", "-o", os.path.join(scratch, "k.lprof")] + target))
@@ -78,7 +78,7 @@ def configurations(interpreter, script, size, scratch, lines):
     if has_module(interpreter, "yappi"):
         configs.append(("yappi (wall, builtins)", [interpreter, "-m", "yappi", "-c", "wall", "-b", "-o", os.path.join(scratch, "y.pstat")] + target))
     configs.append(("sonde trace", sonde + ["-o", os.path.join(scratch, "s.prof"), "--", interpreter] + target))
-    configs.append(("sonde trace, Python routes", sonde + ["-o", os.path.join(scratch, "s.prof"), "--", interpreter] + target, WITHOUT_NATIVE))
+    configs.append(("sonde trace, SONDE_NO_NATIVE=1", sonde + ["-o", os.path.join(scratch, "s.prof"), "--", interpreter] + target, WITHOUT_NATIVE))
     return configs
 
 

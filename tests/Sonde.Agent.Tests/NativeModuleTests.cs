@@ -15,9 +15,9 @@ public sealed class NativeModuleTests
     public void TheNativeTracerLoads(string label)
     {
         var python = PythonInstalls.Require(label);
-        var loaded = RunInAgent(python.Path!, "from sonde_agent import native; m = native.load('sonde_trace'); print(m.__name__ if m else 'missing')", null);
+        var loaded = RunInAgent(python.Path!, "from sonde_agent import compiled; m = compiled.load('sonde_trace'); print(m.__name__ if m else 'missing')", null);
         Assert.Equal("sonde_trace", loaded);
-        var switchedOff = RunInAgent(python.Path!, "from sonde_agent import native; print(native.load('sonde_trace'))", "1");
+        var switchedOff = RunInAgent(python.Path!, "from sonde_agent import compiled; print(compiled.load('sonde_trace'))", "1");
         Assert.Equal("None", switchedOff);
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles each C module here (NAME.c) once per CPython minor version whose headers are installed under pyenv
 # (${PYENV_ROOT:-/root/.pyenv}/versions/3.X.Y/include/python3.X), into OUTPUT_DIR/NAME_3X.so, which the build
-# embeds in Sonde.Agent; the agent loads them through sonde_agent/native.py.
+# embeds in Sonde.Agent; the agent finds them in its native/ directory.
 #
 #   src/Sonde.Agent/native/build.sh OUTPUT_DIR
 #

@@ -4,7 +4,7 @@ Below 3.12 each thread's profiler is that thread's C-level profile function, so 
 overhead is cProfile's. From 3.12 _lsprof listens to sys.monitoring, whose events are global to the
 interpreter: one callback set sees every thread. While the main thread is the only one running Python, the
 main profiler's own C callbacks are registered directly (cProfile's speed). While other threads run, each event
-goes through a route to that thread's profiler (native.py's sonde_trace.Route, or a thread-local object without
+goes through a route to that thread's profiler (compiled.py's sonde_trace.Route, or a thread-local object without
 it), which costs more per event but keeps threads apart. Threads started through _thread (so threading too) are profiled; threads a C
 extension creates are not.
 """
@@ -15,7 +15,7 @@ import operator
 import sys
 import time
 
-from . import native
+from . import compiled
 
 
 def new_profiler(options):
@@ -161,7 +161,7 @@ class NativeRoutes:
 
 
 def _routes(count):
-    module = native.load("sonde_trace")
+    module = compiled.load("sonde_trace")
     return NativeRoutes(module, count) if module is not None else PythonRoutes(count)
 
 

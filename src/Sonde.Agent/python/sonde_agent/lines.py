@@ -17,7 +17,7 @@ import sys
 import time
 from fnmatch import fnmatchcase
 
-from . import native, wire
+from . import compiled, wire
 
 
 def for_this_python(options, agent_dir):
@@ -111,7 +111,7 @@ class Lines:
             fnmatchcase("", function)
         # sonde mem gives its own clock: traced bytes, so a line's "time" is the memory it added.
         self.clock = getattr(options, "line_clock", None) or (time.thread_time_ns if options.cpu_clock else time.perf_counter_ns)
-        self.native = native.load("sonde_trace")
+        self.native = compiled.load("sonde_trace")
         self.agent_dir = agent_dir
         self.by_module = {}
         self.resolved = {}

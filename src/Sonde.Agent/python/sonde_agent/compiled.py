@@ -1,5 +1,5 @@
-"""The agent's compiled helpers (src/Sonde.Agent/native), one extension module per CPython minor version,
-shipped beside this package. Each is optional: without it (no C compiler where Sonde was built, or
+"""The agent's compiled extension modules (src/Sonde.Agent/native), one per CPython minor version, shipped in
+the agent's native/ directory beside this package. Each is optional: without it (no C compiler where Sonde was built, or
 SONDE_NO_NATIVE=1 in the environment) the agent does the same work in Python, more slowly."""
 import os
 import sys
@@ -12,7 +12,8 @@ def load(name):
     if name in _loaded:
         return _loaded[name]
     module = None
-    path = os.path.join(os.path.dirname(__file__), "native", "%s_%d%d.so" % (name, sys.version_info[0], sys.version_info[1]))
+    agent_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(agent_dir, "native", "%s_%d%d.so" % (name, sys.version_info[0], sys.version_info[1]))
     if not os.environ.get("SONDE_NO_NATIVE") and os.path.exists(path):
         try:
             from importlib.machinery import ExtensionFileLoader
