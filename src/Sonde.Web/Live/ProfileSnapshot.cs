@@ -24,20 +24,7 @@ public static class ProfileSnapshot
             copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights, source.ThreadStateOf(i));
         }
         copy.Memory = source.Memory;
-        var from = source.Metadata;
-        var to = copy.Metadata;
-        to.Mode = from.Mode;
-        to.Command = from.Command;
-        to.ProcessId = from.ProcessId;
-        to.PythonVersion = from.PythonVersion;
-        to.PythonPath = from.PythonPath;
-        to.Host = from.Host;
-        to.StartTime = from.StartTime;
-        to.Duration = from.Duration;
-        to.GitCommit = from.GitCommit;
-        to.Sampler.RequestedRateHz = from.Sampler.RequestedRateHz;
-        to.Sampler.AchievedRateHz = from.Sampler.AchievedRateHz;
-        foreach (var (key, value) in from.Properties) to.Properties[key] = value;
+        source.Metadata.CopyTo(copy.Metadata);
         return copy;
     }
 }
