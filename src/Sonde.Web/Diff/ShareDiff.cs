@@ -7,9 +7,8 @@ namespace Sonde.Web.Diff;
 /// <summary>
 /// The diff view's numbers: the merged tree of both profiles (a node per path of functions from the root that
 /// either profile reached), each node's weight in the new profile and in the base, and per function both
-/// profiles' totals. The page colours by the change in share of
-/// the whole (so profiles of different lengths compare), which keeps this deliberately simple; a statistical
-/// diff can replace this one file.
+/// profiles' totals. The page colours by the change in share of the whole (so profiles of different lengths
+/// compare), which keeps this deliberately simple; a statistical diff can replace this one file.
 /// </summary>
 internal static class ShareDiff
 {
