@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How much `sonde trace` slows its target, next to cProfile and yappi (function mode) and line_profiler's
 `kernprof -l` (line mode: `sonde trace --lines-only`, which like kernprof times only the chosen functions'
-lines, and `sonde trace --lines`, which also counts every call).
+lines, and `sonde trace --lines`, which also counts every call). The rows marked SONDE_NO_NATIVE=1 run the agent
+without its compiled module (docs/trace.md, "The native tracer"), as on a machine where Sonde was built without gcc.
 
     bench/trace_overhead.py [--rounds 7] [--pythons debian-3.11,3.12,3.13] [--workloads cpu,calls,threads] [--no-lines]
 
@@ -48,9 +49,12 @@ def has_module(interpreter, module):
     return subprocess.run([interpreter, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
-def elapsed(command):
+WITHOUT_NATIVE = dict(os.environ, SONDE_NO_NATIVE="1")
+
+
+def elapsed(command, env=None):
     """The workload's own (wall, CPU) seconds for its work."""
-    run = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    run = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
     found = ELAPSED.findall(run.stdout)
     if run.returncode != 0 or not found:
         sys.exit(f"bench: {' '.join(command)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
@@ -65,6 +69,7 @@ def configurations(interpreter, script, size, scratch, lines):
         configs = [
             ("sonde trace --lines-only", sonde + ["-o", os.path.join(scratch, "s.prof"), "--lines-only"] + line_options + ["--", interpreter] + target),
             ("sonde trace --lines", sonde + ["-o", os.path.join(scratch, "s.prof")] + line_options + ["--", interpreter] + target),
+            ("sonde trace --lines-only, SONDE_NO_NATIVE=1", sonde + ["-o", os.path.join(scratch, "s.prof"), "--lines-only"] + line_options + ["--", interpreter] + target, WITHOUT_NATIVE),
         ]
         if has_module(interpreter, "line_profiler"):
             configs.insert(0, ("kernprof -l", [interpreter, "-m", "kernprof", "-l", "-o", os.path.join(scratch, "k.lprof")] + target))
@@ -73,6 +78,7 @@ def configurations(interpreter, script, size, scratch, lines):
     if has_module(interpreter, "yappi"):
         configs.append(("yappi (wall, builtins)", [interpreter, "-m", "yappi", "-c", "wall", "-b", "-o", os.path.join(scratch, "y.pstat")] + target))
     configs.append(("sonde trace", sonde + ["-o", os.path.join(scratch, "s.prof"), "--", interpreter] + target))
+    configs.append(("sonde trace, SONDE_NO_NATIVE=1", sonde + ["-o", os.path.join(scratch, "s.prof"), "--", interpreter] + target, WITHOUT_NATIVE))
     return configs
 
 
@@ -80,18 +86,18 @@ def measure(label, workload, rounds, lines):
     interpreter = python(label)
     script, size = (os.path.join(WORKLOADS, "trace_lines.py"), 5) if lines else (os.path.join(WORKLOADS, WORKLOAD_FILES[workload][0]), WORKLOAD_FILES[workload][1])
     with tempfile.TemporaryDirectory() as scratch:
-        configs = configurations(interpreter, script, size, scratch, lines)
+        configs = [(config + (None,))[:3] for config in configurations(interpreter, script, size, scratch, lines)]
         plain = [interpreter, script, str(size)]
-        times = {name: [] for name, _ in configs}
+        times = {name: [] for name, _, _ in configs}
         times["plain"], times["plain again"] = [], []
         for _ in range(rounds):
             times["plain"].append(elapsed(plain))
-            for name, command in configs:
-                times[name].append(elapsed(command))
+            for name, command, env in configs:
+                times[name].append(elapsed(command, env))
             times["plain again"].append(elapsed(plain))
     reference = "kernprof -l" if lines else "cProfile"
     rows = []
-    for name in ["plain"] + ["plain again"] + [name for name, _ in configs]:
+    for name in ["plain"] + ["plain again"] + [name for name, _, _ in configs]:
         row = [label, "lines" if lines else workload, name]
         for clock in (0, 1):
             series = [t[clock] for t in times[name]]

@@ -14,7 +14,8 @@ using Sonde.Web;
 var sonde = args[0];
 var samples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
-var path = Path.Combine(Path.GetTempPath(), $"sonde-view-bench-{samples}.sonde");
+// "-states": the profile carries a thread state per sample, as `sonde record` writes since format 1.3.
+var path = Path.Combine(Path.GetTempPath(), $"sonde-view-bench-{samples}-states.sonde");
 if (!File.Exists(path))
 {
     using var stream = File.Create(path);
@@ -174,7 +175,9 @@ static Profile Generate(int count)
         weights[1] = 9_000_000 + random.Next(2_000_000);
         // A skewed choice of stack, as hot paths dominate real profiles.
         var stack = stacks[(int)(stacks.Length * Math.Pow(random.NextDouble(), 3))];
-        profile.AddSample(stack, i % threads, (i / threads) * 10_000_000L, weights);
+        // Thread 0 mostly holds the GIL, the others run or wait, as a recording with --idle sees them.
+        var state = i % threads == 0 ? SampleState.HoldingGil : random.Next(3) == 0 ? SampleState.Running : SampleState.Idle;
+        profile.AddSample(stack, i % threads, (i / threads) * 10_000_000L, weights, state);
     }
     return profile;
 }

@@ -42,8 +42,10 @@ public sealed partial class TraceSession : IDisposable
     public string CommandLine { get; }
     public bool HasExited => _process.HasExited;
 
+    /// <param name="environment">Variables to set for the command on top of Sonde's own.</param>
     /// <exception cref="TargetException">The command can't be started.</exception>
-    public static TraceSession Start(IReadOnlyList<string> command, AgentOptions options, string? agentDirectory = null)
+    public static TraceSession Start(IReadOnlyList<string> command, AgentOptions options, string? agentDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var verb = VerbOf(options);
         if (command.Count == 0) throw new UsageException($"give the command to run after --, e.g. sonde {verb} -- python3 app.py");
@@ -59,6 +61,7 @@ public sealed partial class TraceSession : IDisposable
             var pythonPath = Environment.GetEnvironmentVariable("PYTHONPATH");
             info.Environment["PYTHONPATH"] = string.IsNullOrEmpty(pythonPath) ? agentDirectory : agentDirectory + Path.PathSeparator + pythonPath;
             info.Environment[SocketVariable] = SocketPath(socketDirectory.FullName);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
             var startTime = DateTimeOffset.Now;
             var clock = Stopwatch.StartNew();
             var process = Process.Start(info) ?? throw new TargetException($"could not start '{command[0]}'");

@@ -8,5 +8,8 @@ public interface IProfileWriter
     /// <summary>The name <c>-f</c> selects the format by, e.g. <c>folded</c>.</summary>
     string FormatName { get; }
 
+    /// <summary>Whether the format shows <see cref="WriteOptions.ThreadRoots"/> as frames; those that keep threads apart otherwise don't.</summary>
+    bool DrawsThreadRoots => true;
+
     void Write(Profile profile, Stream output, WriteOptions options);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sonde.Profiles.CallGraph;
 using Sonde.Profiles.Lines;
 using Sonde.Profiles.Memory;
@@ -14,6 +15,8 @@ public sealed class Profile
     private readonly List<int> _threadIndexes = [];
     private readonly List<long> _timestamps = [];
     private readonly List<long> _weights = [];
+    // Null until a source gives a sample a state: most profiles never pay for the column.
+    private List<SampleState>? _states;
     private readonly Dictionary<(int, long), int> _threadIndexById = [];
     private readonly FrameTable _frames = new();
     private readonly StackTable _stacks = new();
@@ -59,6 +62,44 @@ public sealed class Profile
     public long TimestampOf(int sample) => Ensured(_timestamps)[sample];
 
     public long WeightOf(int sample, int weightIndex) => Ensured(_weights)[sample * WeightTypes.Count + weightIndex];
+
+    /// <summary>True when some samples carry a <see cref="SampleState"/> (a sampler that read them).</summary>
+    public bool HasThreadStates => EnsuredStates is not null;
+
+    /// <summary>The sampled thread's state at that sample; <see cref="SampleState.Unknown"/> when the source didn't say.</summary>
+    public SampleState ThreadStateOf(int sample) => EnsuredStates is { } states ? states[sample] : SampleState.Unknown;
+
+    // Deferred samples are added first, since they may bring the column with them.
+    private List<SampleState>? EnsuredStates
+    {
+        get
+        {
+            Ensured(_stackIds);
+            return _states;
+        }
+    }
+
+    /// <summary>
+    /// Sets the states of the samples from <paramref name="firstSample"/> on (a reader's block of them); samples
+    /// left out keep <see cref="SampleState.Unknown"/>.
+    /// </summary>
+    public void SetThreadStates(int firstSample, ReadOnlySpan<SampleState> states)
+    {
+        if (firstSample < 0 || firstSample + states.Length > SampleCount)
+            throw new ArgumentOutOfRangeException(nameof(firstSample), "The states name samples the profile doesn't hold.");
+        var column = StateColumn();
+        states.CopyTo(CollectionsMarshal.AsSpan(column).Slice(firstSample, states.Length));
+    }
+
+    private List<SampleState> StateColumn()
+    {
+        if (_states is null)
+        {
+            _states = new List<SampleState>(Math.Max(_stackIds.Capacity, _stackIds.Count));
+            CollectionsMarshal.SetCount(_states, _stackIds.Count);
+        }
+        return _states;
+    }
 
     /// <summary>
     /// Defers adding samples until the first time anything reads or adds samples, frames, stacks or threads.
@@ -112,6 +153,7 @@ public sealed class Profile
         _threadIndexes.EnsureCapacity(totalSamples);
         _timestamps.EnsureCapacity(totalSamples);
         _weights.EnsureCapacity(checked(totalSamples * WeightTypes.Count));
+        _states?.EnsureCapacity(totalSamples);
     }
 
     public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights)
@@ -122,6 +164,14 @@ public sealed class Profile
         _threadIndexes.Add(threadIndex);
         _timestamps.Add(timestampNs);
         foreach (var w in weights) _weights.Add(w);
+        _states?.Add(SampleState.Unknown);
+    }
+
+    /// <summary>Adds a sample together with the state its thread was in.</summary>
+    public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights, SampleState state)
+    {
+        AddSample(stackId, threadIndex, timestampNs, weights);
+        if (state != SampleState.Unknown) StateColumn()[^1] = state;
     }
 
     /// <summary>
@@ -136,6 +186,7 @@ public sealed class Profile
         _threadIndexes.AddRange(threadIndexes);
         _timestamps.AddRange(timestampsNs);
         _weights.AddRange(weights);
+        if (_states is not null) CollectionsMarshal.SetCount(_states, _stackIds.Count);
     }
 
     /// <summary>Adds a sample whose only weight is 1 in a profile with a single weight type.</summary>

@@ -54,7 +54,7 @@ public static class ProfileMerger
                 Array.Clear(weights);
                 for (var c = 0; c < columnMap.Length; c++) weights[columnMap[c]] = source.WeightOf(i, c);
                 var stack = source.StackIdOf(i);
-                merged.AddSample(stack < 0 ? stack : stackMap[stack], threadMap[source.ThreadIndexOf(i)], source.TimestampOf(i) + offsetNs, weights);
+                merged.AddSample(stack < 0 ? stack : stackMap[stack], threadMap[source.ThreadIndexOf(i)], source.TimestampOf(i) + offsetNs, weights, source.ThreadStateOf(i));
             }
             if (keepThreadGraphs)
             {

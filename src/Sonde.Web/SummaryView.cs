@@ -21,6 +21,7 @@ internal static class SummaryView
         json.WriteString("mode", metadata.Mode.ToString().ToLowerInvariant());
         json.WriteNumber("samples", profile.SampleCount);
         json.WriteBoolean("exact", profile.CallGraph is { HasCallCounts: true });
+        json.WriteBoolean("memory", profile.Memory is not null);
         if (recording is { } live) json.WriteString("live", live ? "recording" : "ended");
 
         json.WriteStartObject("metadata");

@@ -190,6 +190,7 @@ public sealed class ViewServer : IAsyncDisposable
             var weight = p.WeightIndex(w);
             return p.View($"timeline/{weight}", () => TimelineView.Build(p, weight, TimelineView.DefaultBins));
         }));
+        app.MapGet("/api/p/{id}/memory", (string id) => WithProfile(id, p => p.Profile.Memory is null ? null : p.View("memory", () => MemoryView.Build(p)!)));
         app.MapGet("/api/p/{id}/lines", (string id, string? file, int? w) => WithProfile(id, p =>
         {
             var weight = p.WeightIndex(w);

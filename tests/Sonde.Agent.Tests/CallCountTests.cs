@@ -14,13 +14,28 @@ public sealed class CallCountTests
 {
     public static TheoryData<string> Pythons => Support.Pythons.All;
 
-    [Theory, MemberData(nameof(Pythons))]
-    public void CountsEveryCallOfEveryThreadExactly(string label)
+    /// <summary>Every CPython with the native routes, and without them where routes exist (3.12+).</summary>
+    public static TheoryData<string, bool> PythonsAndRoutes
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var install in PythonInstalls.All)
+            {
+                data.Add(install.Label, true);
+                if (install.Label is "3.12" or "3.13") data.Add(install.Label, false);
+            }
+            return data;
+        }
+    }
+
+    [Theory, MemberData(nameof(PythonsAndRoutes))]
+    public void CountsEveryCallOfEveryThreadExactly(string label, bool native)
     {
         var python = PythonInstalls.Require(label);
         using var scratch = new Scratch();
         var fixture = Fixtures.Path("trace_calls.py");
-        var result = Traces.Run(python.Path!, fixture, scratch.File("truth.json"));
+        var result = Traces.Run(new AgentOptions(), native ? null : Traces.WithoutNative, python.Path!, fixture, scratch.File("truth.json"));
         var truth = CallTruth.Load(scratch.File("truth.json"));
 
         Assert.Equal(0, result.ExitCode);

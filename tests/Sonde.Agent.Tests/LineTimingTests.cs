@@ -7,29 +7,30 @@ namespace Sonde.Agent.Tests;
 /// <summary>Line hit counts against trace_lines.py's own: branches, a loop, recursion, and a second thread.</summary>
 public sealed class LineTimingTests
 {
-    /// <summary>Every CPython, with call statistics and without (--lines-only).</summary>
-    public static TheoryData<string, bool> PythonsAndCalls
+    /// <summary>Every CPython, with call statistics and without (--lines-only), with the native tracer and without.</summary>
+    public static TheoryData<string, bool, bool> PythonsCallsAndTracers
     {
         get
         {
-            var data = new TheoryData<string, bool>();
+            var data = new TheoryData<string, bool, bool>();
             foreach (var install in PythonInstalls.All)
             {
-                data.Add(install.Label, true);
-                data.Add(install.Label, false);
+                data.Add(install.Label, true, true);
+                data.Add(install.Label, false, true);
+                data.Add(install.Label, false, false);
             }
             return data;
         }
     }
 
-    [Theory, MemberData(nameof(PythonsAndCalls))]
-    public void CountsEveryLineOfTheChosenFunctionsExactly(string label, bool calls)
+    [Theory, MemberData(nameof(PythonsCallsAndTracers))]
+    public void CountsEveryLineOfTheChosenFunctionsExactly(string label, bool calls, bool native)
     {
         var python = PythonInstalls.Require(label);
         using var scratch = new Scratch();
         var fixture = Fixtures.Path("trace_lines.py");
         var options = new AgentOptions { Calls = calls, LinePatterns = [LinePattern.Parse("trace_lines:classify"), LinePattern.Parse("__main__:count*")] };
-        var result = Traces.Run(options, python.Path!, fixture, scratch.File("truth.json"));
+        var result = Traces.Run(options, native ? null : Traces.WithoutNative, python.Path!, fixture, scratch.File("truth.json"));
         Assert.Equal(0, result.ExitCode);
         var process = Assert.Single(result.Processes);
 

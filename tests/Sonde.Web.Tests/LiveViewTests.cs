@@ -42,6 +42,16 @@ public sealed partial class LiveViewTests(BrowserFixture browser)
             await page.WaitForFunctionAsync($"() => Number(document.body.dataset.samples) > {first}", null, new() { Timeout = 60_000 });
             Assert.True(PngPixels.DistinctColours(await page.ShotAsync("#flame-canvas")) > 10, "the live flame graph drew nothing");
 
+            // A zoom survives the updates that follow: the page finds the same path of functions in the new tree.
+            var (x, y) = await page.PointAsync("#flame-canvas", 0.5, 9);
+            await page.Mouse.ClickAsync(x, y);
+            var zoomed = await page.EvaluateAsync<string>("() => document.body.dataset.zoom");
+            Assert.False(string.IsNullOrEmpty(zoomed), "clicking the top frame did not zoom");
+            var before = await page.EvaluateAsync<string>("() => document.body.dataset.samples");
+            await page.WaitForFunctionAsync($"() => Number(document.body.dataset.samples) > {before} && document.body.dataset.state === 'ready'", null, new() { Timeout = 60_000 });
+            Assert.Equal(zoomed, await page.EvaluateAsync<string>("() => document.body.dataset.zoom"));
+            Assert.True(await page.EvaluateAsync<bool>("() => window.sonde.flame.zoomNode >= 0"), "the update reset the zoom");
+
             await page.WaitForFunctionAsync("() => document.body.dataset.live === 'ended'", null, new() { Timeout = 90_000 });
             var shown = int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.samples"), CultureInfo.InvariantCulture);
             Assert.Equal(FormatRegistry.ReadFile(output).SampleCount, shown);

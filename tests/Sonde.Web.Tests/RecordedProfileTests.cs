@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Playwright;
 using Sonde.Testing;
 using Sonde.Web.Tests.Support;
@@ -20,7 +19,7 @@ public sealed class RecordedProfileTests(BrowserFixture browser)
         var python = PythonInstalls.Require(PythonInstalls.DebianLabel);
         using var temp = new TempDirectory();
         var profile = temp.File("hostile.sonde");
-        Record(temp.Path, profile, python.Path!, Repository.Fixture("hostile_names.py"), "1.5");
+        SondeRun.Run(temp.Path, "record", "-o", profile, "--", python.Path!, Repository.Fixture("hostile_names.py"), "1.5");
         using var view = ViewProcess.Start(temp.Path, profile);
         var page = await browser.NewPageAsync();
         var dialogs = 0;
@@ -53,19 +52,5 @@ public sealed class RecordedProfileTests(BrowserFixture browser)
         // Only the page's own module script exists, and no alert ran.
         Assert.Equal(1, await page.EvaluateAsync<int>("() => document.querySelectorAll('script').length"));
         Assert.Equal(0, dialogs);
-    }
-
-    private static void Record(string directory, string output, params string[] command)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = directory };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sonde.dll"), "record", "-o", output, "--" }.Concat(command))
-            info.ArgumentList.Add(arg);
-        info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120))) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"sonde record failed: {stderr.Result}");
     }
 }

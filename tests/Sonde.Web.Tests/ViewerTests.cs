@@ -140,9 +140,35 @@ public sealed class ViewerTests(BrowserFixture browser)
         Assert.Equal(["100.00", "100.00", "+0.00"], (await Row("main")).Skip(2));
         Assert.Equal("grew", await page.Locator("#diff-rows tbody tr:has(td.name:text-is('tokenize')) td:last-child").GetAttributeAsync("class"));
 
-        // The diff is an icicle: tokenize spans 60-90% of the third row, under parse.
-        var tooltip = await page.TooltipAtAsync("#diff-canvas", 0.7, 2 * FlameRow + FlameRow / 2);
+        // The diff is an icicle of both profiles, each frame as wide as its two shares together (the whole is 2):
+        // render 0.6 + 0.8, then parse 0.4 + 0.2, so tokenize (0.3 + 0.1) spans 70-90% of the third row.
+        var tooltip = await page.TooltipAtAsync("#diff-canvas", 0.8, 2 * FlameRow + FlameRow / 2);
         Assert.Contains("tokenize", tooltip);
         Assert.Contains("now 30.0%, base 10.0%", tooltip);
+    }
+
+    [Fact]
+    public async Task DiffViewDrawsAFunctionThatOnlyTheBaseHas()
+    {
+        using var temp = new TempDirectory();
+        var baseline = ShapedProfile.Write(temp.Path, "base.folded");
+        // The new profile lost tokenize altogether: main → render (600), main → parse (100 own).
+        var current = temp.File("new.folded");
+        File.WriteAllLines(current, File.ReadAllLines(ShapedProfile.Write(temp.Path, "all.folded")).Where(l => !l.Contains("tokenize", StringComparison.Ordinal)));
+        using var view = ViewProcess.Start(temp.Path, current, "--base", baseline);
+        var page = await browser.NewPageAsync();
+        await page.OpenAsync(view.Url);
+        await page.ShowAsync("diff");
+
+        // Widths are both shares together (the whole is 2): render 6/7 + 0.6, parse 1/7 + 0.4, and under parse
+        // tokenize 0 + 0.3, which spans about 73-88% of the third row.
+        var tooltip = await page.TooltipAtAsync("#diff-canvas", 0.8, 2 * FlameRow + FlameRow / 2);
+        Assert.Contains("tokenize", tooltip);
+        Assert.Contains("now 0%, base 30.0%", tooltip);
+        var shot = await page.ShotAsync("#diff-canvas");
+        var width = PngPixels.Width(shot);
+        var pixel = PngPixels.Decode(shot).ElementAt((2 * FlameRow + 4) * width + (int)(0.8 * width));
+        Assert.True((pixel & 0xff) - (pixel >> 16) > 40, $"tokenize, which disappeared, is drawn {pixel:x6}, not blue");
+        Assert.Equal(["30.00", "0.00", "-30.00"], (await page.Locator("#diff-rows tbody tr:has(td.name:text-is('tokenize')) td").AllTextContentsAsync()).Skip(2));
     }
 }

@@ -69,6 +69,8 @@ internal static class RecordCommand
             Duration = options.Duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             IncludeIdle = options.Idle,
             GilOnly = options.Gil,
+            // One read per tick, not per thread: it gives every sample its thread state for the timeline.
+            ReadGil = true,
         };
 
         using var signals = new TerminationSignals();

@@ -14,8 +14,13 @@ internal static class ProfileOutput
             : FormatRegistry.ForPath(path)
               ?? throw new UsageException($"can't tell the format of '{path}' from its name; give -f with one of: {string.Join(", ", FormatRegistry.Names)}");
 
-    public static void Write(Profile profile, string path, IProfileWriter writer, WriteOptions options) =>
+    public static void Write(Profile profile, string path, IProfileWriter writer, WriteOptions options)
+    {
+        // The writers put a thread root above everything; with process roots too, it belongs below its process.
+        if (options.ThreadRoots && writer.DrawsThreadRoots && ThreadRooting.HasProcessRoots(profile))
+            (profile, options) = (ThreadRooting.Apply(profile), options with { ThreadRoots = false });
         WriteAtomically(path, stream => writer.Write(profile, stream, options));
+    }
 
     /// <summary>Writes through <paramref name="write"/> into a temporary file next to <paramref name="path"/>, then renames it.</summary>
     public static void WriteAtomically(string path, Action<Stream> write)

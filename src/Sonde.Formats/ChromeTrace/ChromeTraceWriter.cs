@@ -20,6 +20,8 @@ public sealed class ChromeTraceWriter : IProfileWriter
 
     public string FormatName => "chrome";
 
+    public bool DrawsThreadRoots => false;
+
     public void Write(Profile profile, Stream output, WriteOptions options)
     {
         StackWeights.CheckWeightIndex(profile, options.WeightIndex);

@@ -14,6 +14,8 @@ internal enum NativeBlockType : byte
     LineTimings = 7,
     /// <summary>Memory timelines, garbage collections and memory totals (format 1.2).</summary>
     Memory = 8,
+    /// <summary>The thread state of each sample of the samples block before it (format 1.3).</summary>
+    ThreadStates = 9,
     /// <summary>Written last by a writer that finished: a file without it was interrupted.</summary>
     End = 0x7F,
 }

@@ -60,6 +60,7 @@ internal sealed class NativeDecoder(Stream input)
             case NativeBlockType.End: CheckSampleCount(ref reader); break;
             case NativeBlockType.CallGraph: DecodeCallGraph(ref reader); break;
             case NativeBlockType.LineTimings: DecodeLineTimings(ref reader); break;
+            case NativeBlockType.ThreadStates: DecodeThreadStates(ref reader); break;
             case NativeBlockType.Memory: _profile!.Memory = NativeMemoryBlock.Decode(ref reader, _stacks); break;
             // A newer minor version may add block types; they are skipped, their checksum already checked.
             default: return;
@@ -256,6 +257,28 @@ internal sealed class NativeDecoder(Stream input)
             ArrayPool<int>.Shared.Return(threadIndexes);
             ArrayPool<long>.Shared.Return(timestamps);
             ArrayPool<long>.Shared.Return(weights);
+        }
+    }
+
+    private void DecodeThreadStates(ref ByteReader reader)
+    {
+        var profile = _profile!;
+        var first = reader.ReadInt(max: profile.SampleCount);
+        var count = reader.ReadInt(max: profile.SampleCount - first);
+        var bytes = reader.ReadBytes(count);
+        var states = ArrayPool<SampleState>.Shared.Rent(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (bytes[i] > (byte)SampleState.HoldingGil) throw new InvalidDataException($"sample {first + i} has thread state {bytes[i]}, which no Sonde writes");
+                states[i] = (SampleState)bytes[i];
+            }
+            profile.SetThreadStates(first, states.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<SampleState>.Shared.Return(states);
         }
     }
 

@@ -10,8 +10,8 @@ internal static class NativeFormat
 
     /// <summary>Readers refuse a major version they don't know; a new minor version only adds block types, which older readers skip.</summary>
     public const byte MajorVersion = 1;
-    /// <summary>1.1 added the call-graph and line-timing blocks, 1.2 the memory block; older readers skip them.</summary>
-    public const byte MinorVersion = 2;
+    /// <summary>1.1 added the call-graph and line-timing blocks, 1.2 the memory block, 1.3 thread states; older readers skip them.</summary>
+    public const byte MinorVersion = 3;
 
     /// <summary>Type, flags, stored length, raw length, CRC-32.</summary>
     public const int BlockHeaderLength = 14;

@@ -194,8 +194,19 @@ public sealed class NativeStreamWriter
             foreach (var column in columns) block.WriteVarint(column.Length);
             foreach (var column in columns) block.Write(column.Span);
             blocks.Add((NativeBlockType.Samples, block.ToArray()));
+            if (profile.HasThreadStates) blocks.Add((NativeBlockType.ThreadStates, EncodeThreadStates(profile, first, end)));
             _samplesWritten = end;
         }
+    }
+
+    /// <summary>One state byte per sample, in a block of its own so that readers older than 1.3 skip it.</summary>
+    private static byte[] EncodeThreadStates(Profile profile, int first, int end)
+    {
+        var block = new ByteBuffer(end - first + 10);
+        block.WriteVarint(first);
+        block.WriteVarint(end - first);
+        for (var i = first; i < end; i++) block.WriteByte((byte)profile.ThreadStateOf(i));
+        return block.ToArray();
     }
 
     /// <summary>

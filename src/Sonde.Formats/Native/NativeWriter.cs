@@ -10,5 +10,7 @@ public sealed class NativeWriter : IProfileWriter
 {
     public string FormatName => "sonde";
 
+    public bool DrawsThreadRoots => false;
+
     public void Write(Profile profile, Stream output, WriteOptions options) => new NativeStreamWriter(output).Complete(profile);
 }

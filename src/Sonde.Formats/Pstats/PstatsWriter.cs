@@ -18,6 +18,8 @@ public sealed class PstatsWriter : IProfileWriter
 
     public string FormatName => "pstats";
 
+    public bool DrawsThreadRoots => false;
+
     public void Write(Profile profile, Stream output, WriteOptions options)
     {
         var writer = new MarshalWriter(output);

@@ -59,7 +59,8 @@ public sealed class ProfileRecorder : ISampleSink
             var resident = Volatile.Read(ref _resident);
             var growth = resident > _residentAttributed && _residentAttributed != 0 ? resident - _residentAttributed : 0;
             if (resident != 0) _residentAttributed = resident;
-            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs, growth]);
+            var state = sample.HoldsGil ? SampleState.HoldingGil : sample.Active ? SampleState.Running : SampleState.Idle;
+            Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs, growth], state);
         }
     }
 

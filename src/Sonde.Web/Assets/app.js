@@ -6,6 +6,7 @@ import { CallTreeView } from "./calltree.js";
 import { SourceView } from "./source.js";
 import { TimelineView } from "./timeline.js";
 import { DiffView } from "./diff.js";
+import { MemoryView } from "./memory.js";
 import { el, formatValue, percent, showTooltip, hideTooltip, matcher } from "./util.js";
 
 // The page: loads the summary, then the view in front; every aggregate comes from the server, built once per
@@ -28,6 +29,7 @@ class App {
     this.calltree = new CallTreeView(this);
     this.source = new SourceView(this);
     this.timeline = new TimelineView(this);
+    this.memory = new MemoryView(this);
     this.diff = null;
   }
 
@@ -56,11 +58,13 @@ class App {
     this.describe();
     const weight = document.getElementById("weight");
     this.summary.weights.forEach((w, i) => weight.append(el("option", { value: i }, `${w.name} (${w.unit})`)));
-    weight.addEventListener("change", () => { this.weight = Number(weight.value); this.reload(); });
+    weight.addEventListener("change", () => this.useWeight(Number(weight.value)));
     const thread = document.getElementById("thread");
     this.listThreads();
     thread.addEventListener("change", () => { this.thread = Number(thread.value); this.reload(); });
     if (profiles.some((p) => p.role === "base")) document.querySelector('[data-view="diff"]').hidden = false;
+    document.querySelector('[data-view="memory"]').hidden = !this.summary.memory;
+    this.memory.setWeights(this.summary.weights);
     this.source.setFiles(this.summary.sources);
     for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => this.show(button.dataset.view));
     document.getElementById("flame-reset").addEventListener("click", () => this.flame.zoom(-1));
@@ -74,6 +78,14 @@ class App {
     window.addEventListener("resize", () => this.redraw());
     await this.reload();
     if (this.summary.live) this.follow();
+  }
+
+  // Switches the weight every view shows (and optionally the view), as the weight selector does.
+  async useWeight(index, view = this.view) {
+    this.weight = index;
+    document.getElementById("weight").value = String(index);
+    this.view = view;
+    await this.reload();
   }
 
   listThreads() {
@@ -100,6 +112,8 @@ class App {
           this.describe();
           this.listThreads();
           this.source.setFiles(this.summary.sources);
+          document.querySelector('[data-view="memory"]').hidden = !this.summary.memory;
+          this.memoryData = null;
           await this.reload();
           document.body.dataset.live = this.summary.live;
           document.body.dataset.samples = String(this.summary.samples);
@@ -134,8 +148,10 @@ class App {
     this.timelineData = null;
     this.calltreeLoaded = false;
     const hit = this.applySearch();
-    this.flame.setTree(this.tree, hit);
-    this.sunburst.setTree(this.tree, hit);
+    // A reload (live update, weight or thread) keeps the zoom on the same path of functions where it still exists.
+    this.flame.setTree(this.tree, hit, true);
+    this.sunburst.setTree(this.tree, hit, true);
+    for (const view of this.view === "sunburst" ? ["flame", "sunburst"] : ["sunburst", "flame"]) this.zoomed(view, this[view].zoomNode);
     await this.show(this.view);
   }
 
@@ -164,6 +180,11 @@ class App {
       } else if (view === "timeline") {
         if (!this.timelineData) this.timelineData = await this.fetchJson(`/api/p/0/timeline?w=${this.weight}`);
         this.timeline.setData(this.timelineData);
+      } else if (view === "memory") {
+        if (!this.memoryData) {
+          this.memoryData = await this.fetchJson("/api/p/0/memory");
+          this.memory.setData(this.memoryData);
+        }
       } else if (view === "diff") {
         this.diff ??= new DiffView(this);
         if (this.diffWeight !== this.weight) {

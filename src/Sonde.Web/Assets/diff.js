@@ -2,9 +2,10 @@ import { CallTree } from "./tree.js";
 import { FlameChart } from "./flame.js";
 import { el, clear, percent, showTooltip, hideTooltip } from "./util.js";
 
-// The diff against --base: the new profile's flame graph coloured by how each frame's share of the whole changed
-// (red grew, blue shrank, grey unchanged), and a table of functions by change. Shares, not raw weights, so
-// recordings of different lengths compare.
+// The diff against --base: one icicle of both profiles' merged trees coloured by how each frame's share of the
+// whole changed (red grew, blue shrank, grey unchanged), and a table of functions by change. A frame is as wide as
+// its share in the new profile plus its share in the base, so a frame that disappeared is still drawn (blue).
+// Shares, not raw weights, so recordings of different lengths compare.
 export class DiffView {
   constructor(app) {
     this.app = app;
@@ -23,10 +24,14 @@ export class DiffView {
     for (const key of ["name", "file", "line", "kind"]) functions[key] = own[key].concat(data.functions[key]);
     this.functions = functions;
     this.data = data;
-    this.tree = new CallTree(data, functions);
+    const nowShare = (n) => (data.total ? data.totals[n] / data.total : 0);
+    const baseShare = (n) => (data.baseTotal ? data.base[n] / data.baseTotal : 0);
+    const width = data.parent.map((_, n) => nowShare(n) + baseShare(n));
+    const ownShare = data.own.map((v) => (data.total ? v / data.total : 0));
+    this.tree = new CallTree({ parent: data.parent, fn: data.fn, own: ownShare, totals: width, total: (data.total ? 1 : 0) + (data.baseTotal ? 1 : 0) }, functions);
     this.maxDelta = 0;
     for (let n = 0; n < this.tree.count; n++) this.maxDelta = Math.max(this.maxDelta, Math.abs(this.delta(n)));
-    document.getElementById("diff-note").textContent = `against ${data.baseName}: red grew, blue shrank, as a share of each profile's total`;
+    document.getElementById("diff-note").textContent = `against ${data.baseName}: red grew, blue shrank, as a share of each profile's total; widths are both profiles' shares together`;
     this.chart.setTree(this.tree);
     this.chart.draw();
     this.renderTable();

@@ -25,10 +25,12 @@ export class FlameChart {
     });
   }
 
-  // Takes a new tree (unzoomed) and search highlight without drawing: the caller draws once when all is set.
-  setTree(tree, hit = null) {
+  // Takes a new tree and search highlight without drawing (the caller draws once when all is set). A tree of the
+  // same profile built again (a live update, another weight) keeps the zoom on the same path of functions.
+  setTree(tree, hit = null, keepZoom = false) {
+    const zoom = keepZoom && this.tree && this.zoomNode >= 0 ? tree.find(this.tree, this.zoomNode) : -1;
     this.tree = tree;
-    this.zoomNode = -1;
+    this.zoomNode = zoom;
     this.hit = hit;
   }
 

@@ -23,7 +23,12 @@ export class Sunburst {
   }
 
   // As FlameChart.setTree: no drawing until the caller asks.
-  setTree(tree, hit = null) { this.tree = tree; this.zoomNode = -1; this.hit = hit; }
+  setTree(tree, hit = null, keepZoom = false) {
+    const zoom = keepZoom && this.tree && this.zoomNode >= 0 ? tree.find(this.tree, this.zoomNode) : -1;
+    this.tree = tree;
+    this.zoomNode = zoom;
+    this.hit = hit;
+  }
   zoom(node) { this.zoomNode = node; this.draw(); this.onZoom(node); }
 
   geometry() {

@@ -50,6 +50,21 @@ export class CallTree {
     return path.reverse();
   }
 
+  // The node reached by following the same functions (by name, file and line) from a root as node does in
+  // other, a tree of the same profile built again; the deepest match when the whole path is gone, -1 for none.
+  find(other, node) {
+    if (node < 0) return -1;
+    const key = (t, n) => `${t.name(n)}\u0000${t.file(n)}\u0000${t.line(n)}`;
+    let found = -1;
+    for (const n of other.path(node)) {
+      const want = key(other, n);
+      const next = this.kids(found).find((k) => key(this, k) === want);
+      if (next === undefined) break;
+      found = next;
+    }
+    return found;
+  }
+
   // Marks nodes whose function matches; returns the weight they cover, counting nested matches once.
   search(match) {
     const hit = new Uint8Array(this.count);

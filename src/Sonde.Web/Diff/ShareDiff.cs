@@ -1,13 +1,14 @@
+using System.Runtime.InteropServices;
 using Sonde.Profiles;
 using Sonde.Profiles.Views;
 
 namespace Sonde.Web.Diff;
 
 /// <summary>
-/// The diff view's numbers: for every node of the new profile's merged tree, the base profile's weight along the
-/// same path of functions, and per function both profiles' totals. The page colours by the change in share of
-/// the whole (so profiles of different lengths compare), which keeps this deliberately simple; a statistical
-/// diff can replace this one file.
+/// The diff view's numbers: the merged tree of both profiles (a node per path of functions from the root that
+/// either profile reached), each node's weight in the new profile and in the base, and per function both
+/// profiles' totals. The page colours by the change in share of the whole (so profiles of different lengths
+/// compare), which keeps this deliberately simple; a statistical diff can replace this one file.
 /// </summary>
 internal static class ShareDiff
 {
@@ -22,17 +23,32 @@ internal static class ShareDiff
         var union = new FunctionIndex(current.Profile);
         var unionOfBase = baseline.Functions.Keys.Select(union.IdOf).ToArray();
 
-        var baseNodes = new Dictionary<(int Parent, int Function), int>();
-        for (var n = 0; n < baseTree.Count; n++) baseNodes[(baseTree.Parent[n], unionOfBase[baseTree.Function[n]])] = n;
-        var matched = new int[tree.Count];
-        var baseTotals = new long[tree.Count];
-        for (var n = 0; n < tree.Count; n++)
+        // One tree of the union of both: the new profile's nodes first, then each path only the base has, so a
+        // frame that disappeared is drawn too (with no weight in the new profile).
+        var nodes = new Dictionary<(int Parent, int Function), int>();
+        var parents = new List<int>(tree.Parent);
+        var functions = new List<int>(tree.Function);
+        var own = new List<long>(tree.Own);
+        var totals = new List<long>(tree.Total);
+        var baseTotals = new List<long>(new long[tree.Count]);
+        for (var n = 0; n < tree.Count; n++) nodes[(tree.Parent[n], tree.Function[n])] = n;
+        var unionOfBaseNode = new int[baseTree.Count];
+        for (var b = 0; b < baseTree.Count; b++)
         {
-            var parent = tree.Parent[n];
-            var baseParent = parent < 0 ? -1 : matched[parent];
-            matched[n] = parent >= 0 && baseParent < 0 ? -1
-                : baseNodes.GetValueOrDefault((baseParent, tree.Function[n]), -1);
-            baseTotals[n] = matched[n] < 0 ? 0 : baseTree.Total[matched[n]];
+            var parent = baseTree.Parent[b] < 0 ? -1 : unionOfBaseNode[baseTree.Parent[b]];
+            var key = (parent, unionOfBase[baseTree.Function[b]]);
+            if (!nodes.TryGetValue(key, out var node))
+            {
+                node = parents.Count;
+                nodes.Add(key, node);
+                parents.Add(parent);
+                functions.Add(key.Item2);
+                own.Add(0);
+                totals.Add(0);
+                baseTotals.Add(0);
+            }
+            unionOfBaseNode[b] = node;
+            baseTotals[node] += baseTree.Total[b];
         }
 
         var currentTotals = FunctionTotals(current.Profile, weight, union);
@@ -44,11 +60,11 @@ internal static class ShareDiff
             json.WriteNumber("total", tree.GrandTotal);
             json.WriteNumber("baseTotal", baseTree.GrandTotal);
             JsonText.String(json, "baseName", baseline.Name);
-            JsonText.Numbers(json, "parent", tree.Parent);
-            JsonText.Numbers(json, "fn", tree.Function);
-            JsonText.Numbers(json, "own", tree.Own);
-            JsonText.Numbers(json, "totals", tree.Total);
-            JsonText.Numbers(json, "base", baseTotals);
+            JsonText.Numbers(json, "parent", CollectionsMarshal.AsSpan(parents));
+            JsonText.Numbers(json, "fn", CollectionsMarshal.AsSpan(functions));
+            JsonText.Numbers(json, "own", CollectionsMarshal.AsSpan(own));
+            JsonText.Numbers(json, "totals", CollectionsMarshal.AsSpan(totals));
+            JsonText.Numbers(json, "base", CollectionsMarshal.AsSpan(baseTotals));
             // Functions only the base has, numbered after the current profile's.
             SummaryView.WriteFunctions(json, union.Keys.Skip(currentCount).ToArray());
             json.WriteStartArray("rows");

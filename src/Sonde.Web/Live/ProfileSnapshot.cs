@@ -21,22 +21,10 @@ public static class ProfileSnapshot
         for (var i = 0; i < count; i++)
         {
             for (var w = 0; w < width; w++) weights[w] = source.WeightOf(i, w);
-            copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights);
+            copy.AddSample(source.StackIdOf(i), source.ThreadIndexOf(i), source.TimestampOf(i), weights, source.ThreadStateOf(i));
         }
-        var from = source.Metadata;
-        var to = copy.Metadata;
-        to.Mode = from.Mode;
-        to.Command = from.Command;
-        to.ProcessId = from.ProcessId;
-        to.PythonVersion = from.PythonVersion;
-        to.PythonPath = from.PythonPath;
-        to.Host = from.Host;
-        to.StartTime = from.StartTime;
-        to.Duration = from.Duration;
-        to.GitCommit = from.GitCommit;
-        to.Sampler.RequestedRateHz = from.Sampler.RequestedRateHz;
-        to.Sampler.AchievedRateHz = from.Sampler.AchievedRateHz;
-        foreach (var (key, value) in from.Properties) to.Properties[key] = value;
+        copy.Memory = source.Memory;
+        source.Metadata.CopyTo(copy.Metadata);
         return copy;
     }
 }

@@ -7,9 +7,14 @@ internal static class Traces
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static TraceResult Run(AgentOptions options, params string[] command)
+    /// <summary>The agent's compiled helpers switched off: it does their work in Python instead.</summary>
+    public static readonly IReadOnlyDictionary<string, string> WithoutNative = new Dictionary<string, string> { ["SONDE_NO_NATIVE"] = "1" };
+
+    public static TraceResult Run(AgentOptions options, params string[] command) => Run(options, null, command);
+
+    public static TraceResult Run(AgentOptions options, IReadOnlyDictionary<string, string>? environment, params string[] command)
     {
-        using var session = TraceSession.Start(command, options);
+        using var session = TraceSession.Start(command, options, environment: environment);
         using var timeout = new CancellationTokenSource(Timeout);
         if (!session.WaitForExit(timeout.Token))
         {

@@ -70,6 +70,24 @@ public sealed class SubprocessesTests
     }
 
     [Fact]
+    public void WithThreadsEachThreadSitsInsideItsProcess()
+    {
+        var py = PythonInstalls.Require("3.12");
+        using var temp = new TempDirectory();
+        var folded = temp.File("out.folded");
+        var result = SondeCli.Run(["record", "--subprocesses", "--threads", "-o", folded, "--", py.Path!, Repository.Fixture("subprocess_tree.py"), temp.Path]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var stacks = FoldedStacks.Load(folded);
+        Assert.NotEmpty(stacks.Stacks);
+        Assert.All(stacks.Stacks, s => Assert.StartsWith("process ", s.Frames[0]));
+        Assert.All(stacks.Stacks, s => Assert.StartsWith("thread ", s.Frames[1]));
+        using var child = JsonDocument.Parse(File.ReadAllText(temp.File("child.json")));
+        var childPid = child.RootElement.GetProperty("pid").GetInt32();
+        Assert.Contains(stacks.Stacks, s => ProcessIdOf(s.Frames[0]) == childPid && s.Frames[1].EndsWith($"({childPid})", StringComparison.Ordinal)
+            && s.Frames.Any(f => FoldedStacks.FunctionOf(f) == "child_hot"));
+    }
+
+    [Fact]
     public void TopFollowsPoolWorkersToo()
     {
         var py = PythonInstalls.Require("3.11");

@@ -14,6 +14,9 @@ internal static class PngPixels
     /// <summary>How many pixels have exactly this colour (0xRRGGBB).</summary>
     public static int CountOf(byte[] png, int rgb) => Decode(png).Count(p => p == rgb);
 
+    /// <summary>The image's width in pixels, from its header; <see cref="Decode"/> gives rows of this many.</summary>
+    public static int Width(byte[] png) => BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16));
+
     public static IEnumerable<int> Decode(byte[] png)
     {
         var width = 0;

@@ -17,7 +17,7 @@ import sys
 import time
 from fnmatch import fnmatchcase
 
-from . import wire
+from . import compiled, wire
 
 
 def for_this_python(options, agent_dir):
@@ -111,6 +111,7 @@ class Lines:
             fnmatchcase("", function)
         # sonde mem gives its own clock: traced bytes, so a line's "time" is the memory it added.
         self.clock = getattr(options, "line_clock", None) or (time.thread_time_ns if options.cpu_clock else time.perf_counter_ns)
+        self.native = compiled.load("sonde_trace")
         self.agent_dir = agent_dir
         self.by_module = {}
         self.resolved = {}
@@ -151,6 +152,19 @@ class Lines:
     def chosen(self, code):
         pass
 
+    def native_tracer(self, tables):
+        """A sonde_trace.LineTracer for the calling thread, reading the same clock as self.clock."""
+        module = self.native
+        if self.clock is time.perf_counter_ns:
+            kind = module.CLOCK_WALL
+        elif self.clock is time.thread_time_ns:
+            kind = module.CLOCK_CPU
+        else:
+            kind = module.CLOCK_CALLABLE
+        tracer = module.LineTracer(tables, self.resolved, self.resolve, kind, self.clock)
+        tracer.install()
+        return tracer
+
     def reset(self):
         for function in self.functions:
             function.announced = False
@@ -183,7 +197,11 @@ class TraceLines(Lines):
     """Below 3.12: sys.settrace in every traced thread; a line tracer only in frames of chosen functions."""
 
     def start_thread(self, tables):
-        sys.settrace(self._call_tracer(tables))
+        if self.native is not None:
+            # The tracer's own C trace function, which holds it for as long as it is installed.
+            self.native_tracer(tables)
+        else:
+            sys.settrace(self._call_tracer(tables))
 
     def stop_thread(self):
         sys.settrace(None)
@@ -249,7 +267,12 @@ class MonitoringLines(Lines):
         self.local_events = events.LINE | events.PY_RETURN | events.PY_YIELD | events.PY_RESUME
         if self.tool is None:
             return
-        on_start, on_resume, on_line, on_leave, on_unwind = self._callbacks()
+        if self.native is not None:
+            self.native.set_disable(monitoring.DISABLE)
+            on_start, on_resume, on_line = self.native.on_start, self.native.on_resume, self.native.on_line
+            on_leave = on_unwind = self.native.on_leave
+        else:
+            on_start, on_resume, on_line, on_leave, on_unwind = self._callbacks()
         register = monitoring.register_callback
         register(self.tool, events.PY_START, on_start)
         register(self.tool, events.PY_RESUME, on_resume)
@@ -264,10 +287,16 @@ class MonitoringLines(Lines):
             sys.monitoring.set_local_events(self.tool, code, self.local_events)
 
     def start_thread(self, tables):
+        if self.native is not None:
+            # The C callbacks find it through a thread-local pointer, which doesn't keep it alive.
+            self.state.tracer = self.native_tracer(tables)
         self.state.tables = tables
         self.state.stack = []
 
     def stop_thread(self):
+        if self.native is not None:
+            self.native.uninstall()
+            self.state.tracer = None
         self.state.tables = {}
         self.state.stack = []
 

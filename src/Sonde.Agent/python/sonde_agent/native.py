@@ -48,6 +48,8 @@ def load(agent_dir):
         return None, "no native allocator hook for a debug build of Python %s" % version
     if "t" in abiflags:
         return None, "no native allocator hook for a free-threaded Python %s" % version
+    if os.environ.get("SONDE_NO_NATIVE"):
+        return None, "SONDE_NO_NATIVE is set"
     path = shim_path(agent_dir)
     if not os.path.exists(path):
         return None, "no native allocator hook was built for Python %s (gcc or the headers were missing)" % version
