@@ -18,9 +18,8 @@ public sealed partial class ProcessVmMemory : IProcessMemory
     private const int EINVAL = 22;
     private const int ENOSYS = 38;
 
-    // The kernel caps an iovec array at IOV_MAX (1024); batches are cut well below that so the remote iovecs
-    // fit on the stack.
-    private const int MaxBatch = 64;
+    // The kernel caps an iovec array at IOV_MAX (1024), so a sampler tick's batch is one call.
+    private const int MaxBatch = 1024;
 
     public ProcessVmMemory(int processId)
     {
@@ -47,7 +46,7 @@ public sealed partial class ProcessVmMemory : IProcessMemory
     {
         var done = 0;
         var offset = 0;
-        var remote = stackalloc IoVec[MaxBatch];
+        var remote = stackalloc IoVec[Math.Min(MaxBatch, Math.Max(1, ranges.Length))];
         fixed (byte* buffer = destination)
         {
             while (done < ranges.Length)
