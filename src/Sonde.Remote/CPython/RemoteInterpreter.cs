@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
@@ -63,6 +64,7 @@ public sealed class RemoteInterpreter
     /// sampler's loop, the list as last seen is read in one batch together with what each thread's next walk needs
     /// (see <see cref="TickBatch"/>), and followed link by link only when it changed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadThreads(List<RemoteThread> threads)
     {
         threads.Clear();
@@ -115,6 +117,7 @@ public sealed class RemoteInterpreter
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
     {
         _raw.Clear();

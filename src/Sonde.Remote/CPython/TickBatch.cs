@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
@@ -64,6 +65,7 @@ internal sealed class TickBatch
     /// Reads the known thread list and what its threads' walks will need. False when there is no known list or it
     /// changed: the caller then follows the list link by link and calls <see cref="Remember"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(List<RemoteThread> threads)
     {
         var count = _knownCount;
@@ -181,6 +183,7 @@ internal sealed class TickBatch
     }
 
     /// <summary>Notes what a complete walk used, for the next tick's batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw)
     {
         if (!_plans.TryGetValue(thread.Address, out var plan)) _plans[thread.Address] = plan = new ThreadPlan();
@@ -204,6 +207,7 @@ internal sealed class TickBatch
         plan.Walked = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadBatch(int count)
     {
         _ranges.Clear();

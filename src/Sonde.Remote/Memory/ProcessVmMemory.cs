@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles.Errors;
 
@@ -42,6 +43,7 @@ public sealed partial class ProcessVmMemory : IProcessMemory
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe int ReadMany(ReadOnlySpan<RemoteRange> ranges, Span<byte> destination)
     {
         var done = 0;
