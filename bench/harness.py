@@ -24,11 +24,13 @@ WORKLOADS = os.path.join(BENCH, "workloads")
 SONDE_DLL = os.path.join(ROOT, ".build", "cli", "sonde.dll")
 
 # Matches RecordingSummary's first line, e.g. "sonde: 2.00 s, 1,990 samples from 1,995 ticks at 997.1 Hz
-# (asked 1000.0 Hz); 0 errors, 3 late; sampler CPU 9.8 ms (4.93 us/sample)".
+# (asked 1000.0 Hz); 0 errors, 3 late; sampler CPU 9.8 ms (4.93 us/sample), reading 2.10 us/sample"; the reading
+# part (the sampling thread's CPU without the waits between ticks) is absent from older builds.
 SONDE_SUMMARY = re.compile(
     r"sonde: (?P<seconds>[\d.]+) s, (?P<samples>[\d,]+) samples from (?P<ticks>[\d,]+) ticks at (?P<hz>[\d.]+) Hz "
     r"\(asked [\d.]+ Hz\); (?P<errors>[\d,]+) errors, (?P<late>[\d,]+) late; "
-    r"sampler CPU (?P<cpu_ms>[\d.,]+) ms \((?P<us_per_sample>[\d.,]+) us/sample\)")
+    r"sampler CPU (?P<cpu_ms>[\d.,]+) ms \((?P<us_per_sample>[\d.,]+) us/sample\)"
+    r"(?:, reading (?P<reading_us>[\d.,]+) us/sample)?")
 # austin 1.0 ends with e.g. "Long sampling rate : 55/1165 (4.72 %) ..." and "Error rate : 0/1165 (0.00 %) ...".
 AUSTIN_ERRORS = re.compile(r"Error rate : (\d+)/(\d+)")
 AUSTIN_LONG = re.compile(r"Long sampling rate : (\d+)/(\d+)")
@@ -83,6 +85,8 @@ class RunResult:
     late: int = 0
     achieved_hz: float = 0
     sampler_thread_cpu_s: float = 0
+    # The part of it spent reading and recording, without waiting for ticks (Sonde estimates it; 0 when absent).
+    sampler_reading_cpu_s: float = 0
     process_cpu_s: float = 0
     profiler_wall_s: float = 0
     # CPU that processes other than the target, the profiler and this script used during the run, as a share
@@ -219,6 +223,8 @@ def read_sonde(stderr, output, marker, result):
     result.late = count(summary["late"])
     result.achieved_hz = float(summary["hz"])
     result.sampler_thread_cpu_s = float(summary["cpu_ms"].replace(",", "")) / 1000
+    if summary["reading_us"]:
+        result.sampler_reading_cpu_s = float(summary["reading_us"].replace(",", "")) * result.samples / 1e6
     result.extra["sonde_seconds"] = float(summary["seconds"])
     total = marked = 0
     with open(output) as f:

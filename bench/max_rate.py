@@ -72,6 +72,10 @@ def main():
                     f"{harness.median([r.late / r.ticks if r.ticks else 0 for r in runs]):.1%}",
                     f"{harness.median([r.errors for r in runs]):.0f}",
                     f"{harness.median([cpu_share(r) for r in runs]):.0%}",
+                    f"{harness.median([r.sampler_thread_cpu_s / r.samples * 1e6 for r in runs if r.samples]):.1f}"
+                    if kind == "sonde" else f"{harness.median([r.process_cpu_s / r.samples * 1e6 for r in runs if r.samples]):.1f}",
+                    f"{harness.median([r.sampler_reading_cpu_s / r.samples * 1e6 for r in runs if r.samples]):.1f}"
+                    if kind == "sonde" and all(r.sampler_reading_cpu_s for r in runs) else "-",
                     f"{(throughput - 1) * 100:+.1f}%",
                     f"{max(r.foreign_cpu_share for r in runs):.1%}",
                 ])
@@ -79,12 +83,13 @@ def main():
                 verdicts.append(f"- CPython {label}, {kind}: highest sustained rate "
                                 f"{harness.format_rate(best) if best else 'none of those asked'}")
     print(harness.table(["CPython", "profiler", "asked", "Hz on work", "of asked", "late ticks", "errors",
-                         "profiler CPU (of one CPU)", "target throughput", "others (max)"], rows))
+                         "profiler CPU (of one CPU)", "us/sample", "us/sample (reading)", "target throughput", "others (max)"], rows))
     print(f"\nMedians of {args.rounds} rounds of {args.seconds:g} s ({retried} more thrown away because other processes "
           "were busy). \"Hz on work\": samples inside cpu_bound.py's own functions per second of its elapsed time. "
           "\"late ticks\": Sonde's ticks that came more than one interval late; for austin, its \"long sampling\" "
           "count over its samples. \"profiler CPU\": Sonde's sampling thread over the time it sampled; austin's "
-          "process over its lifetime. "
+          "process over its lifetime. \"us/sample\": that CPU per sample (Sonde's thread, waits and spinning included; "
+          "austin's process); \"reading\": the part of Sonde's without the waits. "
           "\"target throughput\": work units per second against the round's plain run.\n")
     print("\n".join(verdicts))
 

@@ -7,7 +7,9 @@
 One busy thread (workloads/deep_stack.py) holds exactly DEPTH frames the whole time. Sonde attaches with
 `record -p PID`; austin with `austin -i INTERVAL -p PID` on CPython 3.10, the newest it reads. Each round runs
 every configuration once, back to back, and the table gives medians over rounds:
-- "thread" is Sonde's sampling thread's CPU (the summary line's "sampler CPU") per sample;
+- "thread" is Sonde's sampling thread's CPU (the summary line's "sampler CPU") per sample, waits included;
+- "reading" is the part of it spent reading the target and recording, without the waits between ticks (the
+  summary's "reading" figure, which Sonde measures on one tick in 16);
 - "process" is the whole profiler process's CPU (wait4) per sample: for Sonde it includes .NET start-up, JIT,
   attaching and writing the profile, so it falls as runs grow longer; austin is one C thread and has only this.
 --compare adds another build of Sonde (e.g. main's) to every round, to measure a change before and after.
@@ -77,22 +79,25 @@ def main():
                     f"{harness.median([r.samples for r in runs]):.0f}",
                     f"{harness.median([on_work_hz(r) for r in runs]):.0f}",
                     f"{harness.median([per_sample_us(r, 'thread') for r in runs]):.2f}" if sonde_like else "-",
+                    f"{harness.median([per_sample_us(r, 'reading') for r in runs]):.2f}"
+                    if sonde_like and all(r.sampler_reading_cpu_s for r in runs) else "-",
                     f"{harness.median([per_sample_us(r, 'process') for r in runs]):.2f}",
                     f"{harness.median([(r.process_cpu_s - r.sampler_thread_cpu_s) * 1000 for r in runs]):.0f}" if sonde_like else "-",
                     f"{harness.median(ratios):.2f} / {harness.median(whole):.2f}" if austin_runs and sonde_like else "-",
                     f"{max(r.foreign_cpu_share for r in runs):.1%}",
                 ])
     print(harness.table(["CPython", "depth", "profiler", "samples", "Hz on work", "us/sample (thread)",
-                         "us/sample (process)", "fixed ms", "vs austin (thread / process)", "others (max)"], rows))
+                         "us/sample (reading)", "us/sample (process)", "fixed ms", "vs austin (thread / process)", "others (max)"], rows))
     print(f"\nMedians of {args.rounds} rounds of {args.seconds:g} s each at {harness.format_rate(args.rate)} asked "
           f"({retried} more thrown away because other processes were busy). \"Hz on work\" counts only samples "
-          "inside burn() per second of the workload's own time. \"fixed ms\" is Sonde's process CPU outside the "
+          "inside burn() per second of the workload's own time. \"reading\" is the thread's CPU without the waits "
+          "between ticks. \"fixed ms\" is Sonde's process CPU outside the "
           "sampling thread (runtime start-up, JIT, attaching, writing the profile). \"vs austin\" is the median of "
           "per-round ratios of Sonde's thread (or whole process) CPU per sample to austin's process CPU per sample.")
 
 
 def per_sample_us(run, which):
-    cpu = run.sampler_thread_cpu_s if which == "thread" else run.process_cpu_s
+    cpu = {"thread": run.sampler_thread_cpu_s, "reading": run.sampler_reading_cpu_s}.get(which, run.process_cpu_s)
     return cpu / run.samples * 1e6 if run.samples else float("nan")
 
 

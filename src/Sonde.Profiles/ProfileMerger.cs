@@ -115,6 +115,7 @@ public static class ProfileMerger
             target.Sampler.Errors += metadata.Sampler.Errors;
             target.Sampler.Late += metadata.Sampler.Late;
             target.Sampler.CpuTimeNs += metadata.Sampler.CpuTimeNs;
+            target.Sampler.ReadingCpuTimeNs += metadata.Sampler.ReadingCpuTimeNs;
             foreach (var (key, value) in metadata.Properties) target.Properties.TryAdd(key, value);
         }
     }

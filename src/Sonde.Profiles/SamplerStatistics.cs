@@ -18,6 +18,9 @@ public sealed class SamplerStatistics
     /// <summary>CPU time the sampler itself spent reading the target.</summary>
     public long CpuTimeNs { get; set; }
 
+    /// <summary>The part of <see cref="CpuTimeNs"/> spent reading and recording, without waiting for ticks (estimated; 0 when unknown).</summary>
+    public long ReadingCpuTimeNs { get; set; }
+
     public double RequestedRateHz { get; set; }
 
     public double AchievedRateHz { get; set; }

@@ -145,6 +145,7 @@ internal static class RecordCommand
             metadata.Sampler.Errors = progress.Errors;
             metadata.Sampler.Late = progress.Late;
             metadata.Sampler.CpuTimeNs = progress.SamplerCpuNs;
+            metadata.Sampler.ReadingCpuTimeNs = progress.ReadingCpuNs;
             metadata.Sampler.AchievedRateHz = tree?.AchievedRateHz ?? (progress.Elapsed.TotalSeconds > 0 ? progress.Ticks / progress.Elapsed.TotalSeconds : 0);
         }
 

@@ -15,7 +15,8 @@ internal static class RecordingSummary
             $"sonde: {Numbers.Seconds(seconds)}, {Numbers.Count(stats.Samples)} samples from {Numbers.Count(stats.Ticks)} ticks " +
             $"at {Numbers.Hz(stats.AchievedRateHz)} (asked {Numbers.Hz(stats.RequestedRateHz)}); " +
             $"{Numbers.Count(stats.Errors)} errors, {Numbers.Count(stats.Late)} late; " +
-            $"sampler CPU {Numbers.Millis(stats.CpuTimeNs / 1e6)} ({Numbers.Micros(PerSampleNs(stats) / 1e3)}/sample)");
+            $"sampler CPU {Numbers.Millis(stats.CpuTimeNs / 1e6)} ({Numbers.Micros(PerSampleNs(stats.CpuTimeNs, stats) / 1e3)}/sample)" +
+            (stats.ReadingCpuTimeNs > 0 ? $", reading {Numbers.Micros(PerSampleNs(stats.ReadingCpuTimeNs, stats) / 1e3)}/sample" : ""));
         if (stats.RequestedRateHz > 0 && stats.AchievedRateHz < stats.RequestedRateHz * 0.9 && stats.Ticks > 10)
             error.WriteLine(terminal.Yellow($"sonde: the sampler fell behind: {Numbers.Hz(stats.AchievedRateHz)} achieved of {Numbers.Hz(stats.RequestedRateHz)} asked", forError: true));
 
@@ -39,6 +40,6 @@ internal static class RecordingSummary
     /// against the target's own time. Ticks that recorded nothing (every thread idle) still cost a little, so
     /// with mostly idle threads this overstates the cost of a stack.
     /// </summary>
-    private static double PerSampleNs(SamplerStatistics stats) =>
-        stats.Samples > 0 ? (double)stats.CpuTimeNs / stats.Samples : 0;
+    private static double PerSampleNs(long cpuNs, SamplerStatistics stats) =>
+        stats.Samples > 0 ? (double)cpuNs / stats.Samples : 0;
 }

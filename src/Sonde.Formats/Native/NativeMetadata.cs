@@ -70,6 +70,7 @@ internal static class NativeMetadata
         pairs.Add(("sampler.errors", Integer(sampler.Errors)));
         pairs.Add(("sampler.late", Integer(sampler.Late)));
         pairs.Add(("sampler.cpu-ns", Integer(sampler.CpuTimeNs)));
+        if (sampler.ReadingCpuTimeNs != 0) pairs.Add(("sampler.reading-cpu-ns", Integer(sampler.ReadingCpuTimeNs)));
         pairs.Add(("sampler.rate-requested-hz", Real(sampler.RequestedRateHz)));
         pairs.Add(("sampler.rate-achieved-hz", Real(sampler.AchievedRateHz)));
         foreach (var key in metadata.Properties.Keys.Order(StringComparer.Ordinal))
@@ -95,6 +96,7 @@ internal static class NativeMetadata
             case "sampler.errors": metadata.Sampler.Errors = ParseLong(key, value); break;
             case "sampler.late": metadata.Sampler.Late = ParseLong(key, value); break;
             case "sampler.cpu-ns": metadata.Sampler.CpuTimeNs = ParseLong(key, value); break;
+            case "sampler.reading-cpu-ns": metadata.Sampler.ReadingCpuTimeNs = ParseLong(key, value); break;
             case "sampler.rate-requested-hz": metadata.Sampler.RequestedRateHz = ParseReal(key, value); break;
             case "sampler.rate-achieved-hz": metadata.Sampler.AchievedRateHz = ParseReal(key, value); break;
             default:

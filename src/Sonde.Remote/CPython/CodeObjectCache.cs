@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
 
@@ -6,11 +7,13 @@ namespace Sonde.Remote.CPython;
 /// <summary>
 /// Resolves a walk's code objects. Their headers are read in one batched call and checked against the cached
 /// <see cref="CodeIdentity"/>, so a stale entry for a reused address is caught, and only code objects not seen
-/// before have their names and line tables read.
+/// before have their names and line tables read. The caller's <see cref="PointerCheck"/>s are read in the same
+/// call, after the headers, so confirming that a walk was not torn costs no syscall of its own.
 /// </summary>
 internal sealed class CodeObjectCache(RemoteObjects objects)
 {
     private const int MaxEntries = 200_000;
+    private const int CheckSize = 8;
 
     private readonly Dictionary<ulong, CodeInfo> _byAddress = [];
     private readonly Dictionary<ulong, int> _slotByAddress = [];
@@ -22,18 +25,21 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
 
     public int Count => _byAddress.Count;
 
-    /// <summary>Appends a resolved frame per raw frame, in order. False when a code object can't be read or isn't one.</summary>
-    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved)
+    public int HeaderBytes => _headerSize;
+
+    /// <summary>
+    /// Appends a resolved frame per raw frame, in order. The headers come from <paramref name="prefetched"/> when it
+    /// holds them all and there is nothing to check; otherwise they are read now, and <paramref name="checks"/> in
+    /// the same call after them. False when a check no longer holds, or a code object can't be read or isn't one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks)
     {
-        _slotByAddress.Clear();
-        _ranges.Clear();
-        foreach (var frame in raw)
-        {
-            if (_slotByAddress.ContainsKey(frame.Code)) continue;
-            _slotByAddress.Add(frame.Code, _ranges.Count);
-            _ranges.Add(new RemoteRange(frame.Code, _headerSize));
-        }
-        if (!ReadHeaders()) return false;
+        var fromBatch = prefetched is not null && checks.IsEmpty;
+        if (fromBatch)
+            foreach (var frame in raw)
+                if (!prefetched!.Contains(frame.Code)) { fromBatch = false; break; }
+        if (!fromBatch && !ReadHeaders(raw, checks)) return false;
 
         CodeInfo? last = null;
         ulong lastAddress = 0;
@@ -41,8 +47,10 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         {
             if (last is null || frame.Code != lastAddress)
             {
-                var slot = _slotByAddress[frame.Code];
-                last = Lookup(frame.Code, _headers.AsSpan(slot * _headerSize, _headerSize));
+                ReadOnlySpan<byte> header;
+                if (fromBatch) prefetched!.TryGet(frame.Code, _headerSize, out header);
+                else header = _headers.AsSpan(_slotByAddress[frame.Code] * _headerSize, _headerSize);
+                last = Lookup(frame.Code, header);
                 if (last is null) return false;
                 lastAddress = frame.Code;
             }
@@ -51,18 +59,35 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         return true;
     }
 
-    private bool ReadHeaders()
+    /// <summary>Reads every distinct header, then the checks, end to end into <see cref="_headers"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadHeaders(List<RawFrame> raw, ReadOnlySpan<PointerCheck> checks)
     {
-        var needed = _ranges.Count * _headerSize;
+        _slotByAddress.Clear();
+        _ranges.Clear();
+        foreach (var frame in raw)
+        {
+            if (!_slotByAddress.TryAdd(frame.Code, _ranges.Count)) continue;
+            if (!RemoteReader.LooksLikeObjectPointer(frame.Code)) return false;
+            _ranges.Add(new RemoteRange(frame.Code, _headerSize));
+        }
+        var headerCount = _ranges.Count;
+        foreach (var check in checks) _ranges.Add(new RemoteRange(check.Address, CheckSize));
+        var needed = headerCount * _headerSize + checks.Length * CheckSize;
         if (_headers.Length < needed) _headers = new byte[needed * 2];
         var ranges = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ranges);
         var done = objects.Memory.ReadMany(ranges, _headers);
+        // Reading stopped at a range that failed: read the rest one by one, in order, so the checks still come last.
         for (var i = done; i < ranges.Length; i++)
-            if (!RemoteReader.LooksLikeObjectPointer(ranges[i].Address)
-                || !objects.Memory.TryRead(ranges[i].Address, _headers.AsSpan(i * _headerSize, _headerSize)))
+            if (!objects.Memory.TryRead(ranges[i].Address, _headers.AsSpan(OffsetOf(i, headerCount), ranges[i].Length)))
                 return false;
+        for (var i = 0; i < checks.Length; i++)
+            if (RemoteReader.Pointer(_headers, OffsetOf(headerCount + i, headerCount)) != checks[i].Expected) return false;
         return true;
     }
+
+    private int OffsetOf(int range, int headerCount) =>
+        range < headerCount ? range * _headerSize : headerCount * _headerSize + (range - headerCount) * CheckSize;
 
     private CodeInfo? Lookup(ulong address, ReadOnlySpan<byte> header)
     {

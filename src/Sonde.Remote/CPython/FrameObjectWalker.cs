@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 
 namespace Sonde.Remote.CPython;
@@ -11,22 +12,30 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
         objects.Layout.FrameBack, objects.Layout.FrameCode, objects.Layout.FrameLasti, objects.Layout.FrameExecuting, objects.Layout.FrameState,
     }.Max() + 8;
 
-    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
     {
         Span<byte> block = stackalloc byte[_frameSize];
         var address = thread.TopFrame;
         for (var depth = 0; address != 0; depth++)
         {
             if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
-            if (!RemoteReader.LooksLikeObjectPointer(address) || !objects.Memory.TryRead(address, block)) return WalkResult.Torn;
+            if (!RemoteReader.LooksLikeObjectPointer(address)) return WalkResult.Torn;
+            scoped ReadOnlySpan<byte> frame = reads.Prefetched(address, _frameSize);
+            if (frame.IsEmpty)
+            {
+                if (!reads.Read(address, block)) return WalkResult.Torn;
+                reads.Record(address, _frameSize);
+                frame = block;
+            }
             // Every frame on a running thread's chain is executing; a suspended one (a generator that yielded
             // while we read) means the chain we followed is no longer the thread's.
-            if (!IsExecuting(block)) return WalkResult.Torn;
-            var lasti = RemoteReader.Int32(block, _layout.FrameLasti);
+            if (!IsExecuting(frame)) return WalkResult.Torn;
+            var lasti = RemoteReader.Int32(frame, _layout.FrameLasti);
             // 3.10 counts f_lasti in 2-byte code units; 3.8 and 3.9 count bytes.
             var byteOffset = _layout.Minor >= 10 ? lasti * 2 : lasti;
-            frames.Add(new RawFrame(address, RemoteReader.Pointer(block, _layout.FrameCode), byteOffset));
-            address = RemoteReader.Pointer(block, _layout.FrameBack);
+            frames.Add(new RawFrame(address, RemoteReader.Pointer(frame, _layout.FrameCode), byteOffset));
+            address = RemoteReader.Pointer(frame, _layout.FrameBack);
         }
         return WalkResult.Complete;
     }

@@ -5,6 +5,6 @@ internal interface IFrameWalker
 {
     const int MaxDepth = 20_000;
 
-    /// <summary>Appends the thread's frames, innermost first.</summary>
-    WalkResult Walk(in RemoteThread thread, List<RawFrame> frames);
+    /// <summary>Appends the thread's frames, innermost first, reading them through <paramref name="reads"/>.</summary>
+    WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads);
 }

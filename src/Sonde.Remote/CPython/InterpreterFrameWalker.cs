@@ -1,11 +1,13 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 
 namespace Sonde.Remote.CPython;
 
 /// <summary>
 /// CPython 3.11+: frames are <c>_PyInterpreterFrame</c>s, mostly packed in the thread's data-stack chunks, newest
-/// at the highest address. Reading a window below the newest frame usually brings the whole stack over in
-/// one call; frames outside the window (generators, other chunks) are read one by one.
+/// at the highest address. A sampler's batch usually brought the frames over already (see <see cref="FrameReads"/>);
+/// otherwise reading a window below the newest frame usually brings the whole stack over in one call, and frames
+/// outside the window (generators, other chunks) are read one by one.
 /// </summary>
 internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalker
 {
@@ -16,7 +18,8 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
     private ulong _windowStart;
     private int _windowLength;
 
-    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
     {
         _windowLength = 0;
         var frameSize = _layout.IFrameSize;
@@ -27,11 +30,11 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
         {
             if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
             if (!RemoteReader.LooksLikeObjectPointer(address)) return WalkResult.Torn;
-            var block = FrameBytes(address, frameSize, thread.DatastackChunk, single);
+            var block = FrameBytes(address, frameSize, thread.DatastackChunk, single, reads);
             if (block.IsEmpty) return WalkResult.Torn;
             if (block[_layout.IFrameOwner] == _layout.FrameOwnedByGenerator)
             {
-                block = GeneratorFrameBytes(address, generator);
+                block = GeneratorFrameBytes(address, generator, reads);
                 if (block.IsEmpty) return WalkResult.Torn;
             }
 
@@ -60,29 +63,43 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
     /// two agree. A frame that is not executing was suspended while we walked: its <c>previous</c> link no longer
     /// leads to the thread's callers, so the walk is torn (empty result).
     /// </summary>
-    private ReadOnlySpan<byte> GeneratorFrameBytes(ulong address, Span<byte> buffer)
+    private ReadOnlySpan<byte> GeneratorFrameBytes(ulong address, Span<byte> buffer, FrameReads reads)
     {
         var lead = _layout.GenIFrame - _layout.GenFrameState;
-        if (!objects.Memory.TryRead(address - (ulong)lead, buffer)) return [];
-        return (sbyte)buffer[0] == _layout.FrameStateExecuting ? buffer[lead..] : [];
+        var start = address - (ulong)lead;
+        ReadOnlySpan<byte> bytes = reads.Prefetched(start, buffer.Length);
+        if (bytes.IsEmpty)
+        {
+            if (!reads.Read(start, buffer)) return [];
+            reads.Record(start, buffer.Length);
+            bytes = buffer;
+        }
+        return (sbyte)bytes[0] == _layout.FrameStateExecuting ? bytes[lead..] : [];
     }
 
-    private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single, FrameReads reads)
     {
+        var prefetched = reads.Prefetched(address, frameSize);
+        if (!prefetched.IsEmpty) return prefetched;
         if (address >= _windowStart && address + (ulong)frameSize <= _windowStart + (ulong)_windowLength)
+        {
+            reads.Record(address, frameSize);
             return _window.AsSpan((int)(address - _windowStart), frameSize);
+        }
 
         var end = address + (ulong)frameSize;
         var start = end > WindowSize ? end - WindowSize : 0;
         // The chunk's own header is the lowest address known to be mapped; don't read below it.
         if (chunk != 0 && chunk <= address && start < chunk) start = chunk;
         var length = (int)(end - start);
-        if (objects.Memory.TryRead(start, _window.AsSpan(0, length)))
+        reads.Record(address, frameSize);
+        if (reads.Read(start, _window.AsSpan(0, length)))
         {
             _windowStart = start;
             _windowLength = length;
             return _window.AsSpan((int)(address - start), frameSize);
         }
-        return objects.Memory.TryRead(address, single) ? single : [];
+        return reads.Read(address, single) ? single : [];
     }
 }

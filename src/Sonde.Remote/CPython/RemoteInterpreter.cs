@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
@@ -22,6 +23,8 @@ public sealed class RemoteInterpreter
     private readonly ThreadingNames _threadingNames;
     private readonly int _tstateSize;
     private readonly List<RawFrame> _raw = [];
+    private readonly FrameReads _reads;
+    private readonly TickBatch _batch;
     private ulong[] _handles = new ulong[16];
     private int[] _tids = new int[16];
 
@@ -43,6 +46,8 @@ public sealed class RemoteInterpreter
         int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
         _tstateSize = tstateFields.Max() + 8;
+        _reads = new FrameReads(memory);
+        _batch = new TickBatch(memory, layout, runtimeAddress, _tstateSize, Codes.HeaderBytes);
     }
 
     public PythonLayout Layout { get; }
@@ -54,9 +59,16 @@ public sealed class RemoteInterpreter
     /// <summary>The main interpreter's state, or 0 before the runtime has created it.</summary>
     public ulong MainInterpreter() => _memory.TryReadPointer(_runtime + (ulong)Layout.RuntimeInterpretersMain, out var interp) ? interp : 0;
 
-    /// <summary>Reads every thread state of the main interpreter. False when the list could not be read consistently.</summary>
+    /// <summary>
+    /// Reads every thread state of the main interpreter. False when the list could not be read consistently. In a
+    /// sampler's loop, the list as last seen is read in one batch together with what each thread's next walk needs
+    /// (see <see cref="TickBatch"/>), and followed link by link only when it changed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadThreads(List<RemoteThread> threads)
     {
+        threads.Clear();
+        if (_batch.TryRead(threads)) return true;
         threads.Clear();
         var interp = MainInterpreter();
         if (interp == 0) return true;
@@ -66,17 +78,19 @@ public sealed class RemoteInterpreter
         while (tstate != 0)
         {
             if (threads.Count >= MaxThreads || !RemoteReader.LooksLikeObjectPointer(tstate) || !_memory.TryRead(tstate, block)) return false;
-            var topFrame = TopFrame(block);
+            var topFrame = TopFrame(block, out var cframe);
             if (topFrame == ulong.MaxValue) return false;
             threads.Add(new RemoteThread(
                 tstate,
                 RemoteReader.Pointer(block, Layout.TstateThreadId),
                 Layout.TstateNativeThreadId >= 0 ? RemoteReader.Int32(block, Layout.TstateNativeThreadId) : 0,
                 topFrame,
-                Layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, Layout.TstateDatastackChunk) : 0));
+                Layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, Layout.TstateDatastackChunk) : 0,
+                cframe));
             tstate = RemoteReader.Pointer(block, Layout.TstateNext);
         }
         if (_pthreadIds is not null) FillNativeIds(threads);
+        _batch.Remember(interp, threads);
         return true;
     }
 
@@ -103,16 +117,38 @@ public sealed class RemoteInterpreter
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
     {
         _raw.Clear();
-        var result = _walker.Walk(thread, _raw);
+        var plan = _batch.TakeFetched(thread.Address);
+        if (plan is null) _reads.Begin();
+        else _reads.Begin(_batch.Buffer, _batch.Copied, plan.FirstRange, plan.RangeCount);
+        var result = _walker.Walk(thread, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        // A thread that moved on while we walked (a generator that yielded, a call that returned) can leave a
-        // chain cut short that still looks whole; if its innermost frame changed, the sample is torn.
-        if (!TryReadTopFrame(thread.Address, out var top) || top != thread.TopFrame) return WalkResult.Torn;
-        if (!OutermostStillHasNoCaller()) return WalkResult.Torn;
-        return Codes.Resolve(_raw, frames) ? WalkResult.Complete : WalkResult.Torn;
+        var outermost = _raw.Count > 0 ? _raw[^1].Address : 0;
+        bool resolved;
+        if (plan is not null && !_reads.ReadOwn && (Layout.Minor >= 11 || outermost == plan.Outermost))
+        {
+            // Everything the walk used came from the batch, which read the checks after it.
+            if (!_batch.ChecksHold(plan, thread, outermost)) return WalkResult.Torn;
+            resolved = Codes.Resolve(_raw, frames, _batch.Headers, []);
+        }
+        else
+        {
+            // A thread that moved on while we walked (a generator that yielded, a call that returned) can leave a
+            // chain cut short that still looks whole: the pointers that led to its innermost frame must not have
+            // changed. Before 3.11 a coroutine that yielded and was resumed while we read it keeps its innermost
+            // frame, but the walk may have read its f_back while it was unlinked: the frame where the walk stopped
+            // must still have no caller. From 3.11 the walker catches this from the generator's state and link.
+            Span<PointerCheck> checks = stackalloc PointerCheck[3];
+            var count = TopFrameChecks(thread, checks);
+            if (Layout.Minor < 11 && outermost != 0) checks[count++] = new PointerCheck(outermost + (ulong)Layout.FrameBack, 0);
+            resolved = Codes.Resolve(_raw, frames, null, checks[..count]);
+        }
+        if (!resolved) return WalkResult.Torn;
+        _batch.Learn(thread, _reads.Used, _raw);
+        return WalkResult.Complete;
     }
 
     /// <summary>
@@ -124,31 +160,27 @@ public sealed class RemoteInterpreter
     /// <summary>Adds thread ident → <c>threading.Thread</c> name for every thread <c>threading</c> knows. False when it isn't imported or can't be read.</summary>
     internal bool TryReadThreadNames(Dictionary<ulong, string> names) => _threadingNames.TryRead(MainInterpreter(), names);
 
-    /// <summary>
-    /// Before 3.11 a coroutine that yielded and was resumed while we read it keeps its innermost frame, but the walk
-    /// may have read its <c>f_back</c> while it was unlinked: a chain that ends there now has a caller again. From
-    /// 3.11 the walker catches this from the generator's state and link.
-    /// </summary>
-    private bool OutermostStillHasNoCaller()
+    private int TopFrameChecks(in RemoteThread thread, Span<PointerCheck> checks)
     {
-        if (Layout.Minor >= 11 || _raw.Count == 0) return true;
-        return _memory.TryReadPointer(_raw[^1].Address + (ulong)Layout.FrameBack, out var back) && back == 0;
+        if (Layout.TstateFrame >= 0 || Layout.TstateCurrentFrame >= 0)
+        {
+            var offset = Layout.TstateFrame >= 0 ? Layout.TstateFrame : Layout.TstateCurrentFrame;
+            checks[0] = new PointerCheck(thread.Address + (ulong)offset, thread.TopFrame);
+            return 1;
+        }
+        checks[0] = new PointerCheck(thread.Address + (ulong)Layout.TstateCframe, thread.Cframe);
+        if (thread.Cframe == 0) return 1;
+        checks[1] = new PointerCheck(thread.Cframe + (ulong)Layout.CframeCurrentFrame, thread.TopFrame);
+        return 2;
     }
 
-    private bool TryReadTopFrame(ulong tstate, out ulong frame)
+    /// <summary>The innermost frame, from the thread state or, on 3.11 and 3.12, its current cframe; MaxValue when unreadable.</summary>
+    private ulong TopFrame(ReadOnlySpan<byte> tstate, out ulong cframe)
     {
-        if (Layout.TstateFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateFrame, out frame);
-        if (Layout.TstateCurrentFrame >= 0) return _memory.TryReadPointer(tstate + (ulong)Layout.TstateCurrentFrame, out frame);
-        frame = 0;
-        if (!_memory.TryReadPointer(tstate + (ulong)Layout.TstateCframe, out var cframe)) return false;
-        return cframe == 0 || _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out frame);
-    }
-
-    private ulong TopFrame(ReadOnlySpan<byte> tstate)
-    {
+        cframe = 0;
         if (Layout.TstateFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateFrame);
         if (Layout.TstateCurrentFrame >= 0) return RemoteReader.Pointer(tstate, Layout.TstateCurrentFrame);
-        var cframe = RemoteReader.Pointer(tstate, Layout.TstateCframe);
+        cframe = RemoteReader.Pointer(tstate, Layout.TstateCframe);
         if (cframe == 0) return 0;
         return _memory.TryReadPointer(cframe + (ulong)Layout.CframeCurrentFrame, out var frame) ? frame : ulong.MaxValue;
     }

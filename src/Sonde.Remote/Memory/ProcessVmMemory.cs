@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles.Errors;
 
@@ -18,9 +19,8 @@ public sealed partial class ProcessVmMemory : IProcessMemory
     private const int EINVAL = 22;
     private const int ENOSYS = 38;
 
-    // The kernel caps an iovec array at IOV_MAX (1024); batches are cut well below that so the remote iovecs
-    // fit on the stack.
-    private const int MaxBatch = 64;
+    // The kernel caps an iovec array at IOV_MAX (1024), so a sampler tick's batch is one call.
+    private const int MaxBatch = 1024;
 
     public ProcessVmMemory(int processId)
     {
@@ -43,11 +43,12 @@ public sealed partial class ProcessVmMemory : IProcessMemory
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe int ReadMany(ReadOnlySpan<RemoteRange> ranges, Span<byte> destination)
     {
         var done = 0;
         var offset = 0;
-        var remote = stackalloc IoVec[MaxBatch];
+        var remote = stackalloc IoVec[Math.Min(MaxBatch, Math.Max(1, ranges.Length))];
         fixed (byte* buffer = destination)
         {
             while (done < ranges.Length)

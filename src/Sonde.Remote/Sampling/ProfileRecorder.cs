@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Profiles;
 using Sonde.Remote.CPython;
 
@@ -13,7 +14,9 @@ public sealed class ProfileRecorder : ISampleSink
     private readonly object _lock = new();
     private readonly Func<int, string>? _processLabel;
     private readonly Dictionary<int, int> _processFrames = [];
-    private int[] _frameIds = new int[256];
+    private const int MaxRememberedThreads = 4096;
+
+    private readonly Dictionary<(int ProcessId, long ThreadId), LastStack> _lastStacks = [];
     private long _resident;
     private long _residentAttributed;
 
@@ -43,18 +46,15 @@ public sealed class ProfileRecorder : ISampleSink
 
     public object Lock => _lock;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(in ThreadSample sample)
     {
         var frames = sample.Frames;
-        // Samplers of several processes may call at once (--subprocesses), so the shared buffer is used under the lock.
+        // Samplers of several processes may call at once (--subprocesses), so the shared state is used under the lock.
         lock (_lock)
         {
-            var offset = _processLabel is null ? 0 : 1;
-            if (_frameIds.Length < frames.Count + offset) _frameIds = new int[(frames.Count + offset) * 2];
-            if (offset == 1) _frameIds[0] = ProcessFrame(sample.ProcessId);
-            for (var i = 0; i < frames.Count; i++) _frameIds[offset + frames.Count - 1 - i] = FrameId(frames[i]);
-            var stack = Profile.Stacks.Intern(_frameIds.AsSpan(0, frames.Count + offset));
             var tid = sample.NativeThreadId != 0 ? sample.NativeThreadId : (long)sample.ThreadIdent;
+            var stack = InternStack(sample.ProcessId, tid, frames);
             var thread = Profile.ThreadIndex(sample.ProcessId, tid, sample.ThreadName ?? _names.NameOf(sample.NativeThreadId));
             var resident = Volatile.Read(ref _resident);
             var growth = resident > _residentAttributed && _residentAttributed != 0 ? resident - _residentAttributed : 0;
@@ -62,6 +62,40 @@ public sealed class ProfileRecorder : ISampleSink
             var state = sample.HoldsGil ? SampleState.HoldingGil : sample.Active ? SampleState.Running : SampleState.Idle;
             Profile.AddSample(stack, thread, sample.TimestampNs, [1, sample.IntervalNs, sample.CpuNs, growth], state);
         }
+    }
+
+    /// <summary>
+    /// The stack id of <paramref name="frames"/> (innermost first). A thread's consecutive samples mostly share
+    /// their outer frames, so only the frames below the part shared with the thread's previous sample are looked
+    /// up and interned: a deep stack that stays put costs a comparison per frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int InternStack(int processId, long tid, List<RemoteFrame> frames)
+    {
+        if (!_lastStacks.TryGetValue((processId, tid), out var last))
+        {
+            if (_lastStacks.Count >= MaxRememberedThreads) _lastStacks.Clear();
+            _lastStacks[(processId, tid)] = last = new LastStack();
+        }
+        var count = frames.Count;
+        var shared = 0;
+        while (shared < count && shared < last.Depth && ReferenceEquals(last.Codes[shared], frames[count - 1 - shared].Code)
+               && last.Lines[shared] == frames[count - 1 - shared].Line)
+            shared++;
+        int stack;
+        if (shared > 0) stack = last.PrefixIds[shared - 1];
+        else stack = _processLabel is null ? StackTable.Root : Profile.Stacks.Intern(StackTable.Root, ProcessFrame(processId));
+        last.EnsureCapacity(count);
+        for (var i = shared; i < count; i++)
+        {
+            var frame = frames[count - 1 - i];
+            stack = Profile.Stacks.Intern(stack, FrameId(frame));
+            last.Codes[i] = frame.Code;
+            last.Lines[i] = frame.Line;
+            last.PrefixIds[i] = stack;
+        }
+        last.Depth = count;
+        return stack;
     }
 
     private int ProcessFrame(int processId)

@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Sonde.Remote.Memory;
+
+namespace Sonde.Remote.CPython;
+
+/// <summary>
+/// How a walker gets frame bytes during one walk: from what this tick's batched read already brought over, or,
+/// failing that, with a read of its own. It notes both which ranges the walk used, so the next tick can fetch
+/// them in its batch, and whether the walk read anything itself, since a consistency check read in the batch
+/// only covers what the batch read before it.
+/// </summary>
+internal sealed class FrameReads(IProcessMemory memory)
+{
+    private const int MaxRanges = 256;
+    private const int MaxMergedPages = 16;
+    private const ulong PageMask = ~4095UL;
+
+    private readonly List<RemoteRange> _used = [];
+    private byte[] _buffer = [];
+    private CopiedRange[] _prefetched = [];
+    private int _first;
+    private int _count;
+    private int _hint;
+
+    public IProcessMemory Memory => memory;
+
+    /// <summary>The ranges the walk used, in the order it first used them, neighbours merged.</summary>
+    public List<RemoteRange> Used => _used;
+
+    /// <summary>True when the walk read the target itself.</summary>
+    public bool ReadOwn { get; private set; }
+
+    /// <summary>Starts a walk that may use <paramref name="count"/> ranges of <paramref name="table"/> from <paramref name="first"/>.</summary>
+    public void Begin(byte[] buffer, CopiedRange[] table, int first, int count)
+    {
+        _buffer = buffer;
+        _prefetched = table;
+        _first = first;
+        _count = count;
+        _hint = 0;
+        _used.Clear();
+        ReadOwn = false;
+    }
+
+    /// <summary>Starts a walk with nothing fetched beforehand.</summary>
+    public void Begin() => Begin([], [], 0, 0);
+
+    /// <summary>The bytes at <paramref name="address"/> if this tick's batch brought them over; empty otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ReadOnlySpan<byte> Prefetched(ulong address, int length)
+    {
+        // A walk visits the ranges in the order the previous walk recorded them, so the next one is checked first.
+        for (var n = 0; n < _count; n++)
+        {
+            var i = (_hint + n) % _count;
+            var range = _prefetched[_first + i];
+            if (address < range.Address || address + (ulong)length > range.Address + (ulong)range.Length) continue;
+            _hint = i;
+            Record(address, length);
+            return _buffer.AsSpan(range.Offset + (int)(address - range.Address), length);
+        }
+        return [];
+    }
+
+    /// <summary>Reads from the target now; the walk is then no longer covered by the batch's consistency check.</summary>
+    public bool Read(ulong address, Span<byte> destination)
+    {
+        ReadOwn = true;
+        return memory.TryRead(address, destination);
+    }
+
+    /// <summary>
+    /// Notes that the walk used these bytes. A range on the same or the next page as the last one is merged with it:
+    /// every page of the merged range then holds bytes the walk read, so the whole of it was mapped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Record(ulong address, int length)
+    {
+        var end = address + (ulong)length;
+        if (_used.Count > 0)
+        {
+            var last = _used[^1];
+            var lastEnd = last.Address + (ulong)last.Length;
+            var firstPage = Math.Min(address, last.Address) & PageMask;
+            var lastPage = (Math.Max(end, lastEnd) - 1) & PageMask;
+            // Both ranges lie within pages that touch: the union covers no page neither of them reached.
+            if ((address & PageMask) <= ((lastEnd - 1) & PageMask) + 4096 && (last.Address & PageMask) <= ((end - 1) & PageMask) + 4096
+                && lastPage - firstPage <= (ulong)(MaxMergedPages * 4096))
+            {
+                var start = Math.Min(address, last.Address);
+                _used[^1] = new RemoteRange(start, (int)(Math.Max(end, lastEnd) - start));
+                return;
+            }
+        }
+        // Beyond that, the rest of a very deep walk is read on its own next time.
+        if (_used.Count < MaxRanges) _used.Add(new RemoteRange(address, length));
+    }
+}

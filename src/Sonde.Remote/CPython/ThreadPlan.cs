@@ -1,0 +1,32 @@
+using Sonde.Remote.Memory;
+
+namespace Sonde.Remote.CPython;
+
+/// <summary>
+/// What the last complete walk of one thread read, which the next tick's batch fetches before that thread is
+/// walked again, and where this tick's batch put it.
+/// </summary>
+internal sealed class ThreadPlan
+{
+    /// <summary>Frame bytes the last walk used, the range holding the innermost frame first.</summary>
+    public List<RemoteRange> Ranges { get; } = [];
+
+    /// <summary>The distinct code objects of the last walk.</summary>
+    public List<ulong> Codes { get; } = [];
+
+    /// <summary>3.8-3.10: the last walk's outermost frame, whose <c>f_back</c> the batch reads again at its end.</summary>
+    public ulong Outermost { get; set; }
+
+    /// <summary>The last tick walked this thread completely, so this tick fetches for it.</summary>
+    public bool Walked { get; set; }
+
+    /// <summary>This tick's batch holds the ranges, headers and checks, and the thread's walk hasn't used them yet.</summary>
+    public bool Fetched { get; set; }
+
+    public int FirstRange { get; set; }
+
+    public int RangeCount { get; set; }
+
+    /// <summary>Where in the batch buffer the checks read after everything else start.</summary>
+    public int CheckOffset { get; set; }
+}
