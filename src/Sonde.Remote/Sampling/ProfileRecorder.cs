@@ -73,16 +73,25 @@ public sealed class ProfileRecorder : ISampleSink
 
     private int FrameId(RemoteFrame frame)
     {
-        if (frame.Code.ConsumerCache is not Dictionary<int, int> byLine)
+        // The cached ids belong to one profile: a recorder that starts a new profile on the same interpreter
+        // (`sonde agent`, one per window) must not reuse another profile's frame ids.
+        if (frame.Code.ConsumerCache is not FrameIds cached || cached.Profile != Profile)
         {
-            byLine = [];
-            frame.Code.ConsumerCache = byLine;
+            cached = new FrameIds(Profile);
+            frame.Code.ConsumerCache = cached;
         }
-        if (!byLine.TryGetValue(frame.Line, out var id))
+        if (!cached.ByLine.TryGetValue(frame.Line, out var id))
         {
             id = Profile.Frames.Intern(new Frame(frame.Code.Qualname, frame.Code.Filename, frame.Code.FirstLine, frame.Line));
-            byLine.Add(frame.Line, id);
+            cached.ByLine.Add(frame.Line, id);
         }
         return id;
+    }
+
+    /// <summary>A code object's frame id per line, in the profile they were interned in.</summary>
+    private sealed class FrameIds(Profile profile)
+    {
+        public Profile Profile { get; } = profile;
+        public Dictionary<int, int> ByLine { get; } = [];
     }
 }
