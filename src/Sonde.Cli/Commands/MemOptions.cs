@@ -13,4 +13,5 @@ internal sealed record MemOptions(
     bool Objects,
     IReadOnlyList<string> Lines,
     IReadOnlyList<string> Command,
-    HistoryChoice? History = null);
+    HistoryChoice? History = null,
+    string? Metrics = null);

@@ -13,6 +13,8 @@ public sealed class ProfileRecorder : ISampleSink
     private readonly object _lock = new();
     private readonly Func<int, string>? _processLabel;
     private readonly Dictionary<int, int> _processFrames = [];
+    private static long _lastRecorderId;
+    private readonly long _recorderId = Interlocked.Increment(ref _lastRecorderId);
     private int[] _frameIds = new int[256];
     private long _resident;
     private long _residentAttributed;
@@ -73,11 +75,12 @@ public sealed class ProfileRecorder : ISampleSink
 
     private int FrameId(RemoteFrame frame)
     {
-        // The cached ids belong to one profile: a recorder that starts a new profile on the same interpreter
-        // (`sonde agent`, one per window) must not reuse another profile's frame ids.
-        if (frame.Code.ConsumerCache is not FrameIds cached || cached.Profile != Profile)
+        // The cached ids belong to one recorder's profile: a recorder that starts a new profile on the same
+        // interpreter (`sonde agent`, one per window) must not reuse another's frame ids. The cache names its
+        // recorder by number, so a code object seen once doesn't keep an old window's profile alive.
+        if (frame.Code.ConsumerCache is not FrameIds cached || cached.RecorderId != _recorderId)
         {
-            cached = new FrameIds(Profile);
+            cached = new FrameIds(_recorderId);
             frame.Code.ConsumerCache = cached;
         }
         if (!cached.ByLine.TryGetValue(frame.Line, out var id))
@@ -88,10 +91,10 @@ public sealed class ProfileRecorder : ISampleSink
         return id;
     }
 
-    /// <summary>A code object's frame id per line, in the profile they were interned in.</summary>
-    private sealed class FrameIds(Profile profile)
+    /// <summary>A code object's frame id per line, in the profile of the recorder they were interned by.</summary>
+    private sealed class FrameIds(long recorderId)
     {
-        public Profile Profile { get; } = profile;
+        public long RecorderId { get; } = recorderId;
         public Dictionary<int, int> ByLine { get; } = [];
     }
 }
