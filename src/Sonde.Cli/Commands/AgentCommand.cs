@@ -71,7 +71,10 @@ internal static class AgentCommand
         TargetWatcher? watcher = null;
         IngestSender? sender = null;
         using var status = new AgentStatusLine(terminal, () => string.Create(CultureInfo.InvariantCulture,
-            $"{watcher?.Targets.Count ?? 0} targets  {windows} windows  {sender?.Sent ?? 0} sent  {spool?.Count ?? 0} spooled  {sampler.TotalSamples:N0} samples"));
+            $"{watcher?.Targets.Count ?? 0} targets  {windows} windows  ")
+            + (spool is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{sender?.Sent ?? 0} sent  {spool.Count} spooled  "))
+            + (storeTarget is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{saved} saved  "))
+            + string.Create(CultureInfo.InvariantCulture, $"{sampler.TotalSamples:N0} samples"));
         watcher = new TargetWatcher(options.Pid, pattern, status.Say);
         // A -p process that can't be read is the one line of an error; matches are announced after the intro.
         if (options.Pid is not null) watcher.Refresh();
@@ -137,7 +140,17 @@ internal static class AgentCommand
     {
         using var body = new MemoryStream();
         new PprofWriter().Write(window.Profile, body, new WriteOptions());
-        var dropped = spool.Add(IngestQuery.For(name, window, rate), body.GetBuffer().AsSpan(0, (int)body.Length));
+        int dropped;
+        try
+        {
+            dropped = spool.Add(IngestQuery.For(name, window, rate), body.GetBuffer().AsSpan(0, (int)body.Length));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full or unwritable disk costs this window, not the agent: the next one may fit again.
+            status.Say($"warning: can't write a window to the spool {TerminalText.Escape(spool.Directory)} ({e.Message.TrimEnd('.')}); it is lost");
+            return;
+        }
         if (dropped > 0)
             status.Say($"warning: the spool {spool.Directory} is full ({spool.MaxBytes:N0} bytes); dropped its {dropped} oldest unsent window(s), {spool.Dropped} so far");
         sender.Notify();
