@@ -112,6 +112,9 @@ public sealed partial class TraceSession : IDisposable
         return new TraceResult(CommandLine, _process.Id, _process.ExitCode, _startTime, duration, processes, !allEnded);
     }
 
+    /// <summary>What the agents sent so far, while the command still runs (`sonde mem --metrics` reads it per scrape).</summary>
+    public IReadOnlyList<TracedProcess> LiveProcesses() => _collector.Results();
+
     public void Signal(PosixSignal signal)
     {
         if (_process.HasExited) return;

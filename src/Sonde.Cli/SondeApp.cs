@@ -29,6 +29,7 @@ public static class SondeApp
             HistoryCommand.Create(terminal),
             ShowCommand.Create(terminal),
             MetricsCommand.Create(terminal),
+            AgentCommand.Create(terminal),
         };
         root.Add(CommonOptions.Debug);
         var debug = args.Contains("--debug");

@@ -8,20 +8,25 @@ namespace Sonde.Metrics;
 public sealed class MetricsHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<MetricsSnapshot> _snapshot;
+    private readonly Func<string> _exposition;
     private readonly Thread _thread;
 
-    private MetricsHttpServer(ListenAddress address, Func<MetricsSnapshot> snapshot)
+    private MetricsHttpServer(ListenAddress address, Func<string> exposition)
     {
-        _snapshot = snapshot;
+        _exposition = exposition;
         _listener.Prefixes.Add(address.Prefix);
         _thread = new Thread(Serve) { IsBackground = true, Name = "sonde metrics http" };
     }
 
     /// <exception cref="SondeException">The address is taken or can't be listened on (exit 2).</exception>
-    public static MetricsHttpServer Start(ListenAddress address, Func<MetricsSnapshot> snapshot)
+    public static MetricsHttpServer Start(ListenAddress address, Func<MetricsSnapshot> snapshot) =>
+        Start(address, () => PrometheusExposition.Write(snapshot()));
+
+    /// <summary>Serves whatever exposition text <paramref name="exposition"/> renders per scrape (e.g. the agent's runtime metrics).</summary>
+    /// <exception cref="SondeException">The address is taken or can't be listened on (exit 2).</exception>
+    public static MetricsHttpServer Start(ListenAddress address, Func<string> exposition)
     {
-        var server = new MetricsHttpServer(address, snapshot);
+        var server = new MetricsHttpServer(address, exposition);
         try
         {
             server._listener.Start();
@@ -68,7 +73,7 @@ public sealed class MetricsHttpServer : IDisposable
         if (path == "/metrics")
         {
             string body;
-            try { body = PrometheusExposition.Write(_snapshot()); }
+            try { body = _exposition(); }
             catch (TargetException e)
             {
                 Send(response, 503, "text/plain; charset=utf-8", e.Message + "\n");

@@ -44,10 +44,10 @@ public static class PrometheusExposition
         return text.ToString();
     }
 
-    private static void Family(StringBuilder text, string name, string type, string help) =>
+    internal static void Family(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
-    private static void Sample(StringBuilder text, string name, string? labels, double value)
+    internal static void Sample(StringBuilder text, string name, string? labels, double value)
     {
         text.Append(name);
         if (labels is not null) text.Append('{').Append(labels).Append('}');

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Output;
 using Sonde.Formats;
 using Sonde.Formats.Dot;
@@ -34,6 +35,7 @@ internal static class ConvertCommand
             Description = $"dot: leave out calls under this percentage of the total (default {DotOptions.Default.EdgeThresholdPercent})",
         };
 
+        var store = HistoryOptions.StoreOption();
         var convert = new Command("convert", Examples.Describe(
             "Convert a profile between formats: Sonde's .sonde, folded stacks (Sonde, py-spy, flamegraph.pl, Austin), " +
             "speedscope, pprof, and (write only) flame graph SVG, callgrind, Chrome trace and Graphviz dot.",
@@ -42,20 +44,21 @@ internal static class ConvertCommand
             "sonde convert recording.sonde -o calls.dot --node-threshold 2 && dot -Tsvg calls.dot -o calls.svg",
             "sonde convert recording.sonde -o stacks.folded --threads --lines",
             "sonde convert austin.txt -o profile.speedscope.json --weight wall",
-            "sonde convert py-spy.txt -o profile.sonde"))
+            "sonde convert py-spy.txt -o profile.sonde",
+            "sonde convert @last -o flame.svg --store /srv/sonde/history.db"))
         {
-            input, output, format, weight, threads, lines, nodeThreshold, edgeThreshold,
+            input, output, format, weight, threads, lines, nodeThreshold, edgeThreshold, store,
         };
         convert.SetAction(result => Run(new ConvertOptions(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(format), result.GetValue(weight),
-            result.GetValue(threads), result.GetValue(lines), result.GetValue(nodeThreshold), result.GetValue(edgeThreshold)), terminal));
+            result.GetValue(threads), result.GetValue(lines), result.GetValue(nodeThreshold), result.GetValue(edgeThreshold), result.GetValue(store)), terminal));
         return convert;
     }
 
     internal static int Run(ConvertOptions options, Terminal terminal)
     {
         var writer = WithThresholds(ProfileOutput.WriterFor(options.Output, options.Format), options);
-        var profile = ProfileSource.Read(options.Input);
+        var profile = ProfileSource.Read(options.Input, options.Store);
         var writeOptions = new WriteOptions(WeightIndex(profile, options.Weight), options.Threads, Lines: options.Lines);
 
         if (profile.Metadata.Properties.TryGetValue(NativeReader.RecoveredProperty, out var recovered))

@@ -4,10 +4,12 @@ using Sonde.Agent;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
 using Sonde.Cli.History;
+using Sonde.Cli.Metrics;
 using Sonde.Cli.Output;
 using Sonde.Cli.Reports;
 using Sonde.Cli.Targets;
 using Sonde.Formats;
+using Sonde.Metrics;
 using Sonde.Profiles;
 using Sonde.Profiles.Errors;
 using Sonde.Profiles.Memory;
@@ -48,6 +50,7 @@ internal static class MemCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var command = new Argument<string[]>("command") { Description = "The Python command to run, after --", Arity = ArgumentArity.ZeroOrMore };
+        var metrics = new Option<string?>("--metrics") { Description = "While it runs, serve its GC and tracemalloc metrics to Prometheus at ADDRESS:PORT/metrics (docs/metrics.md)", HelpName = "ADDRESS:PORT" };
 
         var mem = new Command("mem", Examples.Describe(
             "Run a Python command and measure its memory: allocations by stack and line, the stacks live at peak, what is still live at exit, the traced-memory and RSS timelines, and every garbage collection.",
@@ -59,15 +62,16 @@ internal static class MemCommand
             "sonde mem --tracemalloc -- python3 app.py",
             "sonde mem --objects -- python3 server.py",
             "sonde mem --lines app:load_data -- python3 app.py",
-            "sonde report memory.sonde --metric peak"))
+            "sonde report memory.sonde --metric peak",
+            "sonde mem --metrics 127.0.0.1:9464 -- python3 server.py"))
         {
-            output, format, weight, depth, sampleBytes, tracemalloc, threshold, snapshot, objects, lines, command,
+            output, format, weight, depth, sampleBytes, tracemalloc, threshold, snapshot, objects, lines, metrics, command,
         };
         var history = HistoryOptions.AddTo(mem);
         mem.SetAction(result => Run(new MemOptions(
             result.GetValue(output), result.GetValue(format), result.GetValue(weight), result.GetValue(depth), result.GetValue(threshold),
             result.GetValue(snapshot), result.GetValue(objects), result.GetValue(lines) ?? [], result.GetValue(command) ?? [], history.Bind(result),
-            result.GetValue(tracemalloc), result.GetValue(sampleBytes)), terminal));
+            result.GetValue(tracemalloc), result.GetValue(sampleBytes), result.GetValue(metrics)), terminal));
         return mem;
     }
 
@@ -80,7 +84,9 @@ internal static class MemCommand
         if (weightIndex < 0) throw new UsageException($"--weight {TerminalText.Escape(options.Weight!)}: choose alloc-bytes, alloc-count, peak or leaked");
 
         using var signals = new TerminationSignals();
+        if (options.Metrics is not null) ListenAddress.Parse(options.Metrics);
         using var session = TraceSession.Start(options.Command, agentOptions);
+        using var metricsServer = options.Metrics is null ? null : AgentMetricsServer.Start(options.Metrics, session);
         var origin = (session.StartTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
         using var sampler = new ProcessMemorySampler(session.ProcessId, origin);
         if (!session.WaitForExit(signals.Token))

@@ -15,4 +15,5 @@ internal sealed record MemOptions(
     IReadOnlyList<string> Command,
     HistoryChoice? History = null,
     bool Tracemalloc = false,
-    int SampleBytes = 512 * 1024);
+    int SampleBytes = 512 * 1024,
+    string? Metrics = null);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Reports;
 using Sonde.Formats;
 using Sonde.Profiles;
@@ -35,6 +36,7 @@ internal static class ReportCommand
         var json = CommonOptions.Json();
         var metric = new Option<string?>("--metric") { Description = $"Size functions by a memory weight: {MemoryMetric.Names}", HelpName = "METRIC" };
 
+        var store = HistoryOptions.StoreOption();
         var report = new Command("report", Examples.Describe(
             "Summarise profiles like pstats, and more: a table of functions, callers and callees, a call tree, per-line times.",
             "sonde report profile.prof",
@@ -43,9 +45,10 @@ internal static class ReportCommand
             "sonde report profile.sonde --tree --min-percent 2",
             "sonde report profile.sonde --lines --filter 'app/'",
             "sonde report profile.prof --json | jq '.functions[0]'",
-            "sonde report memory.sonde --metric leaked --json"))
+            "sonde report memory.sonde --metric leaked --json",
+            "sonde report @nightly --store postgresql://sonde@db/profiles"))
         {
-            files, sort, limit, filter, stripDirs, callers, callees, tree, showAll, minPercent, lines, thread, json, metric,
+            files, sort, limit, filter, stripDirs, callers, callees, tree, showAll, minPercent, lines, thread, json, metric, store,
         };
         report.SetAction(result => Run(Bind(result), terminal));
         return report;
@@ -57,7 +60,7 @@ internal static class ReportCommand
         result.GetValue<string?>("--filter"), result.GetValue<bool>("--strip-dirs"), result.GetValue<string?>("--callers"),
         result.GetValue<string?>("--callees"), result.GetValue<bool>("--tree"), result.GetValue<bool>("--show-all"),
         result.GetValue<double>("--min-percent"), result.GetValue<bool>("--lines"), result.GetValue<long?>("--thread"), result.GetValue<bool>("--json"),
-        result.GetValue<string?>("--metric"));
+        result.GetValue<string?>("--metric"), result.GetValue<string?>("--store"));
 
     internal static int Run(ReportOptions options, Terminal terminal)
     {
@@ -66,7 +69,7 @@ internal static class ReportCommand
         var callers = Pattern("--callers", options.Callers);
         var callees = Pattern("--callees", options.Callees);
         if (options.Files.Count == 0) throw new UsageException("give at least one profile file, e.g. sonde report profile.prof");
-        var profiles = ProfileSource.ReadAll(options.Files);
+        var profiles = ProfileSource.ReadAll(options.Files, options.Store);
         try
         {
             Render(profiles, options, sort, filter, callers, callees, terminal);

@@ -15,4 +15,5 @@ internal sealed record ReportOptions(
     bool Lines,
     long? Thread,
     bool Json,
-    string? Metric = null);
+    string? Metric = null,
+    string? Store = null);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Sonde.Cli.CommandLine;
 using Sonde.Cli.Console;
+using Sonde.Cli.History;
 using Sonde.Cli.Targets;
 using Sonde.Profiles.Errors;
 using Sonde.Store;
@@ -22,23 +23,25 @@ internal static class ViewCommand
         var port = new Option<int>("--port") { Description = "Listen on this port (default: a free one)" };
         var open = new Option<bool>("--open") { Description = "Open the page in the default browser" };
         var host = new Option<string?>("--host") { Description = $"Listen on this address instead of {DefaultHost}; anyone who can reach it sees the profiles" };
+        var store = HistoryOptions.StoreOption();
         var view = new Command("view", Examples.Describe(
             "Show a profile in the browser: flame graph, icicle, sunburst, function table, call tree, source heat, timeline and diff.",
             "sonde view profile.sonde",
             "sonde view new.sonde --base old.sonde --open",
-            "sonde view profile.prof --port 8080"))
+            "sonde view profile.prof --port 8080",
+            "sonde view @last --base @nightly --store ~/team/history.db"))
         {
-            file, baseline, port, open, host,
+            file, baseline, port, open, host, store,
         };
         view.SetAction(result => Run(new ViewOptions(
-            result.GetValue(file)!, result.GetValue(baseline), result.GetValue(port), result.GetValue(open), result.GetValue(host)), terminal));
+            result.GetValue(file)!, result.GetValue(baseline), result.GetValue(port), result.GetValue(open), result.GetValue(host), result.GetValue(store)), terminal));
         return view;
     }
 
     internal static int Run(ViewOptions options, Terminal terminal)
     {
-        var profile = ProfileSource.Read(options.File);
-        var baseline = options.Base is null ? null : ProfileSource.Read(options.Base);
+        var profile = ProfileSource.Read(options.File, options.Store);
+        var baseline = options.Base is null ? null : ProfileSource.Read(options.Base, options.Store);
         using var signals = new TerminationSignals();
         var serverOptions = new ViewServerOptions(
             (Path.GetFileName(options.File), profile),

@@ -17,6 +17,8 @@ public sealed class ProfileRecorder : ISampleSink
     private const int MaxRememberedThreads = 4096;
 
     private readonly Dictionary<(int ProcessId, long ThreadId), LastStack> _lastStacks = [];
+    private static long _lastRecorderId;
+    private readonly long _recorderId = Interlocked.Increment(ref _lastRecorderId);
     private long _resident;
     private long _residentAttributed;
 
@@ -108,16 +110,26 @@ public sealed class ProfileRecorder : ISampleSink
 
     private int FrameId(RemoteFrame frame)
     {
-        if (frame.Code.ConsumerCache is not Dictionary<int, int> byLine)
+        // The cached ids belong to one recorder's profile: a recorder that starts a new profile on the same
+        // interpreter (`sonde agent`, one per window) must not reuse another's frame ids. The cache names its
+        // recorder by number, so a code object seen once doesn't keep an old window's profile alive.
+        if (frame.Code.ConsumerCache is not FrameIds cached || cached.RecorderId != _recorderId)
         {
-            byLine = [];
-            frame.Code.ConsumerCache = byLine;
+            cached = new FrameIds(_recorderId);
+            frame.Code.ConsumerCache = cached;
         }
-        if (!byLine.TryGetValue(frame.Line, out var id))
+        if (!cached.ByLine.TryGetValue(frame.Line, out var id))
         {
             id = Profile.Frames.Intern(new Frame(frame.Code.Qualname, frame.Code.Filename, frame.Code.FirstLine, frame.Line));
-            byLine.Add(frame.Line, id);
+            cached.ByLine.Add(frame.Line, id);
         }
         return id;
+    }
+
+    /// <summary>A code object's frame id per line, in the profile of the recorder they were interned by.</summary>
+    private sealed class FrameIds(long recorderId)
+    {
+        public long RecorderId { get; } = recorderId;
+        public Dictionary<int, int> ByLine { get; } = [];
     }
 }
