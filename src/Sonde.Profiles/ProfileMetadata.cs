@@ -34,6 +34,7 @@ public sealed class ProfileMetadata
         target.Sampler.Errors = Sampler.Errors;
         target.Sampler.Late = Sampler.Late;
         target.Sampler.CpuTimeNs = Sampler.CpuTimeNs;
+        target.Sampler.ReadingCpuTimeNs = Sampler.ReadingCpuTimeNs;
         target.Sampler.RequestedRateHz = Sampler.RequestedRateHz;
         target.Sampler.AchievedRateHz = Sampler.AchievedRateHz;
         foreach (var (key, value) in Properties) target.Properties[key] = value;

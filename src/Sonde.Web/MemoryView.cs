@@ -51,17 +51,7 @@ internal static class MemoryView
         if (weight >= 0)
         {
             var counts = countName is null ? -1 : profile.WeightIndex(countName);
-            var sites = new Dictionary<(string Function, string File, int Line), (long Bytes, long Count)>();
-            for (var i = 0; i < profile.SampleCount; i++)
-            {
-                var bytes = profile.WeightOf(i, weight);
-                var stack = profile.StackIdOf(i);
-                if (bytes == 0 || stack < 0) continue;
-                var frame = profile.Frames[profile.Stacks.FrameOf(stack)];
-                var key = (frame.Function, frame.File, byLine && frame.Line > 0 ? frame.Line : frame.FirstLine);
-                var sum = sites.GetValueOrDefault(key);
-                sites[key] = (sum.Bytes + bytes, sum.Count + (counts >= 0 ? profile.WeightOf(i, counts) : 0));
-            }
+            var sites = AllocationSites.Sum(profile, weight, counts, byLine);
             foreach (var (site, sum) in sites.OrderByDescending(s => s.Value.Bytes).ThenBy(s => s.Key.File, StringComparer.Ordinal).ThenBy(s => s.Key.Line).Take(TopRows))
             {
                 json.WriteStartArray();

@@ -75,17 +75,7 @@ internal static class MemorySummary
         var weight = profile.WeightIndex(weightName);
         if (weight < 0) return;
         var counts = byLine ? profile.WeightIndex(WeightType.AllocCount.Name) : -1;
-        var sites = new Dictionary<(string Function, string File, int Line), (long Bytes, long Count)>();
-        for (var i = 0; i < profile.SampleCount; i++)
-        {
-            var bytes = profile.WeightOf(i, weight);
-            var stack = profile.StackIdOf(i);
-            if (bytes == 0 || stack < 0) continue;
-            var frame = profile.Frames[profile.Stacks.FrameOf(stack)];
-            var key = (frame.Function, frame.File, byLine ? frame.Line : frame.FirstLine);
-            var sum = sites.GetValueOrDefault(key);
-            sites[key] = (sum.Bytes + bytes, sum.Count + (counts >= 0 ? profile.WeightOf(i, counts) : 0));
-        }
+        var sites = AllocationSites.Sum(profile, weight, counts, byLine);
         if (sites.Count == 0) return;
         terminal.Error.WriteLine($"  {title}:");
         var table = byLine ? new TextTable("bytes", "count", "site") : new TextTable("bytes", "function");
