@@ -2,7 +2,8 @@
 """How much `sonde mem` slows its target (its native sampling engine, the default, and `--tracemalloc`), next to
 plain tracemalloc (`-X tracemalloc=DEPTH`, no snapshots) and
 memory_profiler (`mprof run`, which samples RSS from a second process, and `python -m memory_profiler`, its
-line mode, on the workload's @profile function, next to `sonde mem --lines` on the same function).
+line mode, on the workload's @profile function, next to `sonde mem --lines` on the same function), and Scalene
+(`python -m scalene --cli --memory`, Debian's python3-scalene).
 
     bench/mem_overhead.py [--rounds 5] [--python /usr/bin/python3.11] [--workloads alloc,cpu] [--sizes alloc=30,cpu=3000000]
     bench/mem_overhead.py --line-mode --sizes alloc=3,cpu=200000
@@ -51,6 +52,9 @@ def tools(python, script, size, scratch, lines, line_mode):
         ("sonde mem --sample-bytes 65536", ["dotnet", SONDE_DLL, "mem", "--sample-bytes", "65536", "-o", out, "--", python, script, str(size)]),
         ("sonde mem --sample-bytes 4096", ["dotnet", SONDE_DLL, "mem", "--sample-bytes", "4096", "-o", out, "--", python, script, str(size)]),
     ]
+    if subprocess.run([python, "-c", "import scalene"], capture_output=True).returncode == 0:
+        # Scalene's memory profiling (its LD_PRELOAD allocator shim, sampling) comes with its CPU sampling.
+        rows.append(("scalene --memory", [python, "-m", "scalene", "--cli", "--memory", "--outfile", os.path.join(scratch, "scalene.txt"), script, "---", str(size)]))
     if subprocess.run([python, "-c", "import mprof"], capture_output=True).returncode == 0:
         rows.append(("mprof run", [python, "-m", "mprof", "run", "-o", os.path.join(scratch, "mprof.dat"), python, script, str(size)]))
     rows.append(("plain again", [python, script, str(size)]))

@@ -27,7 +27,8 @@ internal static class AgentMetricsServer
             .Select(g => new GenerationTotals(g.Key, g.Count(), g.Sum(c => c.DurationNs) / 1e9, g.Sum(c => c.Collected), g.Sum(c => c.Uncollectable)))
             .ToList();
         TracedMemoryPoint? last = memory.Timeline.Count > 0 ? memory.Timeline[^1] : null;
-        var tracing = memory.Problem is null && last is not null;
+        // The native engine's live bytes are estimates from sampled allocations, not tracemalloc's figures.
+        var tracing = memory.Problem is null && last is not null && memory.Info is { Native: false };
         return new AgentRuntimeSnapshot(root.ProcessId, root.Description, generations,
             tracing ? last!.Value.Current : null, tracing ? last!.Value.Peak : null);
     }

@@ -42,7 +42,7 @@ public sealed class AgentMetricsTests : IDisposable
         var port = FreePort();
         var result = _directory.File("truth.json");
         var stop = _directory.File("stop");
-        using var sonde = Process.Start(SondeCli.StartInfo(["mem", "--no-store", "--metrics", $"127.0.0.1:{port}", "-o", _directory.File("m.sonde"),
+        using var sonde = Process.Start(SondeCli.StartInfo(["mem", "--tracemalloc", "--no-store", "--metrics", $"127.0.0.1:{port}", "-o", _directory.File("m.sonde"),
             "--", python, Repository.Fixture("gc_metrics.py"), result, stop], _directory.Path))!;
         var stderr = sonde.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         try
