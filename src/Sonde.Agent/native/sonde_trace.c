@@ -110,6 +110,10 @@ typedef struct {
 } LineTracer;
 
 static _Thread_local PyObject *route_targets[ROUTE_SLOTS];
+/* For a target that is a built-in method taking (self, args, nargs), as _lsprof's callbacks are: its C function
+   and self, called directly, without the method object's own vectorcall layer. */
+static _Thread_local _PyCFunctionFast route_functions[ROUTE_SLOTS];
+static _Thread_local PyObject *route_selves[ROUTE_SLOTS];
 static _Thread_local LineTracer *thread_tracer;
 
 static long long now(LineTracer *tracer)
@@ -469,7 +473,10 @@ typedef struct {
 
 static PyObject *route_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
-    PyObject *target = route_targets[((Route *)self)->slot];
+    int slot = ((Route *)self)->slot;
+    if (route_functions[slot] != NULL && kwnames == NULL)
+        return route_functions[slot](route_selves[slot], args, PyVectorcall_NARGS(nargsf));
+    PyObject *target = route_targets[slot];
     /* A thread with no profiler (C-created, Sonde's own): None, since DISABLE would silence every thread. */
     if (target == NULL) Py_RETURN_NONE;
 #if PY_VERSION_HEX < 0x03090000
@@ -520,6 +527,13 @@ static PyObject *set_routes(PyObject *module, PyObject *const *args, Py_ssize_t 
     }
     for (Py_ssize_t i = 0; i < ROUTE_SLOTS; i++) {
         PyObject *target = i < nargs ? Py_NewRef(args[i]) : NULL;
+        route_functions[i] = NULL;
+        route_selves[i] = NULL;
+        if (target != NULL && PyCFunction_Check(target) && PyCFunction_GET_FLAGS(target) == METH_FASTCALL) {
+            /* The target's reference keeps its self alive. */
+            route_functions[i] = (_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(target);
+            route_selves[i] = PyCFunction_GET_SELF(target);
+        }
         Py_XSETREF(route_targets[i], target);
     }
     Py_RETURN_NONE;
@@ -527,7 +541,11 @@ static PyObject *set_routes(PyObject *module, PyObject *const *args, Py_ssize_t 
 
 static PyObject *clear_routes(PyObject *module, PyObject *unused)
 {
-    for (int i = 0; i < ROUTE_SLOTS; i++) Py_CLEAR(route_targets[i]);
+    for (int i = 0; i < ROUTE_SLOTS; i++) {
+        route_functions[i] = NULL;
+        route_selves[i] = NULL;
+        Py_CLEAR(route_targets[i]);
+    }
     Py_RETURN_NONE;
 }
 
