@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sonde.Formats;
 
 namespace Sonde.Cli.CommandLine;
 
@@ -12,6 +13,21 @@ internal static class CommonOptions
         Description = "The command to launch and profile, after --",
         Arity = ArgumentArity.ZeroOrMore,
     };
+
+    /// <summary>The command `trace` and `mem` run with the agent inside it.</summary>
+    public static Argument<string[]> PythonCommand() => new("command")
+    {
+        Description = "The Python command to run, after --",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>Where a verb that runs a program writes its profile, <paramref name="defaultOutput"/> unless told.</summary>
+    public static Option<string?> ProfileOutput(string defaultOutput) => new("--output", "-o")
+    {
+        Description = $"Where to write the profile; the extension picks the format (default {defaultOutput})",
+    };
+
+    public static Option<string?> Format() => new("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
 
     public static Option<bool> Subprocesses() => new("--subprocesses")
     {

@@ -22,7 +22,7 @@ internal static class ConvertCommand
             Description = $"The profile to read ({string.Join(", ", FormatRegistry.ReadableNames)}; its contents tell the format), or a stored recording: @last, @ID, @NAME",
         };
         var output = new Option<string>("--output", "-o") { Description = "Where to write; the extension picks the format", Required = true };
-        var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
+        var format = CommonOptions.Format();
         var weight = new Option<string?>("--weight") { Description = "Which weight sizes the stacks, e.g. samples, wall, cpu (default: the first)" };
         var threads = new Option<bool>("--threads") { Description = "Start each stack with a 'thread NAME (TID)' frame" };
         var lines = new Option<bool>("--lines") { Description = "Keep the executing line of each frame instead of merging per function" };

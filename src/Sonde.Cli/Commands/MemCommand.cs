@@ -28,8 +28,8 @@ internal static class MemCommand
 
     public static Command Create(Terminal terminal)
     {
-        var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
-        var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
+        var output = CommonOptions.ProfileOutput(DefaultOutput);
+        var format = CommonOptions.Format();
         var weight = new Option<string?>("--weight") { Description = "What sizes the stacks of a flame graph, pprof or speedscope file: alloc-bytes (default), alloc-count, peak or leaked" };
         var depth = new Option<int>("--depth") { Description = "Frames kept per sampled allocation (per allocation with --tracemalloc, where deeper costs more)", DefaultValueFactory = _ => 16 };
         var sampleBytes = new Option<int>("--sample-bytes")
@@ -49,7 +49,7 @@ internal static class MemCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Argument<string[]>("command") { Description = "The Python command to run, after --", Arity = ArgumentArity.ZeroOrMore };
+        var command = CommonOptions.PythonCommand();
         var metrics = new Option<string?>("--metrics") { Description = "While it runs, serve its GC and tracemalloc metrics to Prometheus at ADDRESS:PORT/metrics (docs/metrics.md)", HelpName = "ADDRESS:PORT" };
 
         var mem = new Command("mem", Examples.Describe(

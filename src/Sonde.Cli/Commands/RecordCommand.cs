@@ -26,7 +26,7 @@ internal static class RecordCommand
         {
             Description = "Where to write the profile; the extension picks the format (default sonde-YYYYMMDD-HHMMSS.sonde, written as the recording runs)",
         };
-        var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
+        var format = CommonOptions.Format();
         var rate = new Option<double>("--rate", "-r") { Description = "Samples per second", DefaultValueFactory = _ => 100 };
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after this many seconds" };
         var idle = new Option<bool>("--idle") { Description = "Also sample threads that are not running" };

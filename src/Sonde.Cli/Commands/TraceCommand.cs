@@ -25,8 +25,8 @@ internal static class TraceCommand
 
     public static Command Create(Terminal terminal)
     {
-        var output = new Option<string?>("--output", "-o") { Description = $"Where to write the profile; the extension picks the format (default {DefaultOutput})" };
-        var format = new Option<string?>("--format", "-f") { Description = $"Output format: {string.Join(", ", FormatRegistry.Names)}" };
+        var output = CommonOptions.ProfileOutput(DefaultOutput);
+        var format = CommonOptions.Format();
         var clock = new Option<string>("--clock") { Description = "Time with the wall clock or each thread's CPU time", DefaultValueFactory = _ => "wall", HelpName = "wall|cpu" };
         var noBuiltins = new Option<bool>("--no-builtins") { Description = "Don't count calls to built-in (C) functions" };
         var lines = new Option<string[]>("--lines")
@@ -37,11 +37,7 @@ internal static class TraceCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var linesOnly = new Option<bool>("--lines-only") { Description = "With --lines: time only those lines and count no calls, for the least overhead elsewhere" };
-        var command = new Argument<string[]>("command")
-        {
-            Description = "The Python command to run, after --",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
+        var command = CommonOptions.PythonCommand();
 
         var trace = new Command("trace", Examples.Describe(
             "Run a Python command and record exact call counts and times of every function in every thread and process, like cProfile for the whole program; optionally time lines like line_profiler.",
