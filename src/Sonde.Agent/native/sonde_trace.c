@@ -264,9 +264,11 @@ static void on_line_event(LineTracer *tracer, void *key, PyObject *code, int lin
     top->started = at;
 }
 
-static void on_leave_event(LineTracer *tracer, void *key, long long at)
+/* The clock is read only when the frame is a timed one: every function's return comes here. */
+static void on_leave_event(LineTracer *tracer, void *key)
 {
     if (tracer->depth == 0 || tracer->stack[tracer->depth - 1].key != key) return;
+    long long at = now(tracer);
     Running *top = &tracer->stack[--tracer->depth];
     if (top->current != NULL) top->current->ns += at - top->started;
 }
@@ -368,7 +370,7 @@ static int trace_function(PyObject *self, PyFrameObject *frame, int what, PyObje
         break;
     }
     case PyTrace_RETURN:
-        if (tracer->depth && tracer->stack[tracer->depth - 1].key == (void *)frame) on_leave_event(tracer, frame, now(tracer));
+        on_leave_event(tracer, frame);
         break;
     }
     return 0;
@@ -452,7 +454,7 @@ static PyObject *on_leave(PyObject *module, PyObject *const *args, Py_ssize_t na
 {
     LineTracer *tracer = thread_tracer;
     if (tracer == NULL || nargs < 1) Py_RETURN_NONE;
-    if (tracer->depth && tracer->stack[tracer->depth - 1].key == (void *)args[0]) on_leave_event(tracer, args[0], now(tracer));
+    on_leave_event(tracer, args[0]);
     Py_RETURN_NONE;
 }
 
