@@ -8,6 +8,8 @@ public sealed class CodeInfo
     private readonly byte[] _lineTable;
     private readonly int _minor;
     private readonly Dictionary<int, int> _lineByOffset = [];
+    private int _lastByteOffset = int.MinValue;
+    private int _lastLine;
 
     internal CodeInfo(ulong address, CodeIdentity identity, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart)
     {
@@ -35,9 +37,14 @@ public sealed class CodeInfo
 
     public int LineForByteOffset(int byteOffset)
     {
-        if (_lineByOffset.TryGetValue(byteOffset, out var line)) return line;
-        line = LineNumbers.ForInstruction(_minor, _lineTable, FirstLine, byteOffset);
-        if (_lineByOffset.Count < 4096) _lineByOffset[byteOffset] = line;
+        // Consecutive lookups mostly ask for the same instruction (recursion, a loop the sampler keeps finding).
+        if (byteOffset == _lastByteOffset) return _lastLine;
+        if (!_lineByOffset.TryGetValue(byteOffset, out var line))
+        {
+            line = LineNumbers.ForInstruction(_minor, _lineTable, FirstLine, byteOffset);
+            if (_lineByOffset.Count < 4096) _lineByOffset[byteOffset] = line;
+        }
+        (_lastByteOffset, _lastLine) = (byteOffset, line);
         return line;
     }
 }

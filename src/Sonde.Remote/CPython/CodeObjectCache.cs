@@ -37,8 +37,16 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     {
         var fromBatch = prefetched is not null && checks.IsEmpty;
         if (fromBatch)
+        {
+            ulong checkedCode = 0;
             foreach (var frame in raw)
+            {
+                // Recursion repeats a code object frame after frame; one lookup covers the run.
+                if (frame.Code == checkedCode) continue;
                 if (!prefetched!.Contains(frame.Code)) { fromBatch = false; break; }
+                checkedCode = frame.Code;
+            }
+        }
         if (!fromBatch && !ReadHeaders(raw, checks)) return false;
 
         CodeInfo? last = null;

@@ -6,6 +6,8 @@ namespace Sonde.Remote.CPython;
 /// <summary>CPython 3.8-3.10: every frame is a heap PyFrameObject linked through <c>f_back</c>.</summary>
 internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
 {
+    private const int MaxPassedOver = 32;
+
     private readonly PythonLayout _layout = objects.Layout;
     private readonly int _frameSize = new[]
     {
@@ -17,6 +19,7 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
     {
         Span<byte> block = stackalloc byte[_frameSize];
         var address = thread.TopFrame;
+        var passedOver = 0;
         for (var depth = 0; address != 0; depth++)
         {
             if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
@@ -28,16 +31,28 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
                 reads.Record(address, _frameSize);
                 frame = block;
             }
-            // Every frame on a running thread's chain is executing; a suspended one (a generator that yielded
-            // while we read) means the chain we followed is no longer the thread's.
-            if (!IsExecuting(frame)) return WalkResult.Torn;
+            // Every frame on a running thread's chain is executing, but frames are read one after another while
+            // the thread runs on. A frame that is no longer executing has returned (or, a generator, yielded)
+            // since the frames inside it were read, so those are gone too: they are dropped and the walk goes on
+            // from its caller, which a returned frame keeps in f_back until it is reused. What remains is the
+            // stack as it was when its innermost frame was read. A chain that led astray (a frame reused, a
+            // generator's cleared f_back) ends elsewhere than the thread's base, which the caller checks.
+            if (!IsExecuting(frame))
+            {
+                // A freed frame on the free list links to the next free one, not to its caller: such a chain
+                // (sometimes a loop) is given up on early rather than read frame after frame.
+                if (++passedOver > MaxPassedOver) return WalkResult.Torn;
+                frames.Clear();
+                address = RemoteReader.Pointer(frame, _layout.FrameBack);
+                continue;
+            }
             var lasti = RemoteReader.Int32(frame, _layout.FrameLasti);
             // 3.10 counts f_lasti in 2-byte code units; 3.8 and 3.9 count bytes.
             var byteOffset = _layout.Minor >= 10 ? lasti * 2 : lasti;
             frames.Add(new RawFrame(address, RemoteReader.Pointer(frame, _layout.FrameCode), byteOffset));
             address = RemoteReader.Pointer(frame, _layout.FrameBack);
         }
-        return WalkResult.Complete;
+        return passedOver > 0 && frames.Count == 0 ? WalkResult.Torn : WalkResult.Complete;
     }
 
     private bool IsExecuting(ReadOnlySpan<byte> frame) =>

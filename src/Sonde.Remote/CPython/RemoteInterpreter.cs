@@ -13,6 +13,8 @@ namespace Sonde.Remote.CPython;
 public sealed class RemoteInterpreter
 {
     private const int MaxThreads = 4096;
+    private const int SnapshotAttempts = 8;
+    private const int MaxSnapshotRanges = 256;
 
     private readonly IProcessMemory _memory;
     private readonly ulong _runtime;
@@ -27,6 +29,12 @@ public sealed class RemoteInterpreter
     private readonly TickBatch _batch;
     private ulong[] _handles = new ulong[16];
     private int[] _tids = new int[16];
+    private RemoteRange _gil;
+    private readonly List<RemoteRange> _snapshotRanges = [];
+    private CopiedRange[] _snapshotTable = [];
+    private byte[] _snapshotBuffer = new byte[4096];
+    private int _gilLockedAt;
+    private int _gilHolderAt;
 
     public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress, BuiltinAddresses? builtins = null)
     {
@@ -94,9 +102,29 @@ public sealed class RemoteInterpreter
         return true;
     }
 
-    /// <summary>The thread state holding the GIL, or 0 when it is free or can't be read.</summary>
+    /// <summary>
+    /// The thread state holding the GIL, or 0 when it is free or can't be read. After <see cref="TryReadThreads"/>
+    /// read its batch, this comes from that batch and costs no read.
+    /// </summary>
     public ulong GilHolder()
     {
+        var gil = GilState();
+        if (gil.Length == 0) return 0;
+        Span<byte> bytes = stackalloc byte[gil.Length];
+        if (_batch.GilOffset >= 0) _batch.Buffer.AsSpan(_batch.GilOffset, gil.Length).CopyTo(bytes);
+        else if (!_memory.TryRead(gil.Address, bytes)) return 0;
+        if (RemoteReader.Int32(bytes, _gilLockedAt) == 0) return 0;
+        return RemoteReader.Pointer(bytes, _gilHolderAt);
+    }
+
+    /// <summary>
+    /// The bytes of the GIL's state that hold its locked flag and last holder; empty until the interpreter has a
+    /// GIL. Found once: the GIL of the main interpreter never moves (it lives in _PyRuntime up to 3.11, and in
+    /// the main interpreter's own state, which is part of _PyRuntime, from 3.12).
+    /// </summary>
+    private RemoteRange GilState()
+    {
+        if (_gil.Length > 0) return _gil;
         ulong gil;
         int lockedOffset, holderOffset;
         if (Layout.RuntimeGilLocked >= 0)
@@ -108,17 +136,75 @@ public sealed class RemoteInterpreter
         else
         {
             var interp = MainInterpreter();
-            if (interp == 0 || !_memory.TryReadPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return 0;
+            if (interp == 0 || !_memory.TryReadPointer(interp + (ulong)Layout.InterpGilPointer, out gil) || gil == 0) return default;
             lockedOffset = Layout.GilLocked;
             holderOffset = Layout.GilLastHolder;
         }
-        if (!_memory.TryReadInt32(gil + (ulong)lockedOffset, out var locked) || locked == 0) return 0;
-        return _memory.TryReadPointer(gil + (ulong)holderOffset, out var holder) ? holder : 0;
+        var start = Math.Min(lockedOffset, holderOffset);
+        _gilLockedAt = lockedOffset - start;
+        _gilHolderAt = holderOffset - start;
+        _gil = new RemoteRange(gil + (ulong)start, Math.Max(_gilLockedAt + 4, _gilHolderAt + 8));
+        _batch.WatchGil(_gil);
+        return _gil;
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
+    {
+        var start = frames.Count;
+        var result = WalkOnce(thread, frames);
+        for (var attempt = 0; result == WalkResult.Torn && Layout.TstateFrame >= 0 && attempt < SnapshotAttempts; attempt++)
+        {
+            // A torn walk may have resolved some frames before it failed.
+            frames.RemoveRange(start, frames.Count - start);
+            result = WalkSnapshot(thread, frames, attempt == 0);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// 3.8-3.10, after a walk that raced its thread: frames are heap objects there, read one call each, and a
+    /// thread that calls and returns quickly frees the frames above its callers faster than such a walk goes
+    /// down. So the thread's current frame and every range that walk used are read again in a single call,
+    /// closer to one instant, and walked again; the result is kept only if it reaches the thread's base.
+    /// </summary>
+    private WalkResult WalkSnapshot(in RemoteThread thread, List<RemoteFrame> frames, bool first)
+    {
+        if (first)
+        {
+            _snapshotRanges.Clear();
+            _snapshotRanges.Add(new RemoteRange(thread.Address + (ulong)Layout.TstateFrame, 8));
+        }
+        // Each attempt also reads what the attempts before it used: the frames the thread keeps reusing.
+        foreach (var range in _reads.Used)
+            if (_snapshotRanges.Count <= MaxSnapshotRanges && !_snapshotRanges.Contains(range)) _snapshotRanges.Add(range);
+        var count = _snapshotRanges.Count - 1;
+        if (count == 0) return WalkResult.Torn;
+        if (_snapshotTable.Length < count) _snapshotTable = new CopiedRange[count * 2];
+        var bytes = 8;
+        for (var i = 0; i < count; i++)
+        {
+            var range = _snapshotRanges[i + 1];
+            _snapshotTable[i] = new CopiedRange(range.Address, range.Length, bytes);
+            bytes += range.Length;
+        }
+        if (_snapshotBuffer.Length < bytes) _snapshotBuffer = new byte[bytes * 2];
+        if (_memory.ReadMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_snapshotRanges), _snapshotBuffer) != _snapshotRanges.Count)
+            return WalkResult.Torn;
+
+        _raw.Clear();
+        _reads.Begin(_snapshotBuffer, _snapshotTable, 0, count);
+        var again = thread with { TopFrame = RemoteReader.Pointer(_snapshotBuffer, 0) };
+        var result = _walker.Walk(again, _raw, _reads);
+        if (result != WalkResult.Complete) return result;
+        if (!_batch.ReachesBase(thread.Address, _raw) || !Codes.Resolve(_raw, frames, null, [])) return WalkResult.Torn;
+        _batch.Learn(again, _reads.Used, _raw);
+        return WalkResult.Complete;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private WalkResult WalkOnce(in RemoteThread thread, List<RemoteFrame> frames)
     {
         _raw.Clear();
         var plan = _batch.TakeFetched(thread.Address);
@@ -131,7 +217,7 @@ public sealed class RemoteInterpreter
         if (plan is not null && !_reads.ReadOwn && (Layout.Minor >= 11 || outermost == plan.Outermost))
         {
             // Everything the walk used came from the batch, which read the checks after it.
-            if (!_batch.ChecksHold(plan, thread, outermost)) return WalkResult.Torn;
+            if (!_batch.ChecksHold(plan, thread, outermost) && !_batch.ReachesBase(thread.Address, _raw)) return WalkResult.Torn;
             resolved = Codes.Resolve(_raw, frames, _batch.Headers, []);
         }
         else
@@ -141,9 +227,14 @@ public sealed class RemoteInterpreter
             // changed. Before 3.11 a coroutine that yielded and was resumed while we read it keeps its innermost
             // frame, but the walk may have read its f_back while it was unlinked: the frame where the walk stopped
             // must still have no caller. From 3.11 the walker catches this from the generator's state and link.
+            // A walk that reached the thread's known base needs no checks (see TickBatch.ReachesBase).
             Span<PointerCheck> checks = stackalloc PointerCheck[3];
-            var count = TopFrameChecks(thread, checks);
-            if (Layout.Minor < 11 && outermost != 0) checks[count++] = new PointerCheck(outermost + (ulong)Layout.FrameBack, 0);
+            var count = 0;
+            if (!_batch.ReachesBase(thread.Address, _raw))
+            {
+                count = TopFrameChecks(thread, checks);
+                if (Layout.Minor < 11 && outermost != 0) checks[count++] = new PointerCheck(outermost + (ulong)Layout.FrameBack, 0);
+            }
             resolved = Codes.Resolve(_raw, frames, null, checks[..count]);
         }
         if (!resolved) return WalkResult.Torn;

@@ -14,8 +14,14 @@ internal sealed class ThreadPlan
     /// <summary>The distinct code objects of the last walk.</summary>
     public List<ulong> Codes { get; } = [];
 
-    /// <summary>3.8-3.10: the last walk's outermost frame, whose <c>f_back</c> the batch reads again at its end.</summary>
+    /// <summary>
+    /// The last walk's outermost frame: the thread's base, which a walk that raced the thread must reach to be
+    /// kept (see <see cref="TickBatch.ReachesBase"/>). 3.8-3.10: the batch also reads its <c>f_back</c> again at its end.
+    /// </summary>
     public ulong Outermost { get; set; }
+
+    /// <summary>The code object the outermost frame ran.</summary>
+    public ulong OutermostCode { get; set; }
 
     /// <summary>The last tick walked this thread completely, so this tick fetches for it.</summary>
     public bool Walked { get; set; }

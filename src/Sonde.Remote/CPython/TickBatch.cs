@@ -43,6 +43,7 @@ internal sealed class TickBatch
     private int[] _knownTids = new int[16];
     private CopiedRange[] _copied = new CopiedRange[64];
     private byte[] _buffer = new byte[16 * 1024];
+    private RemoteRange _gil;
 
     public TickBatch(IProcessMemory memory, PythonLayout layout, ulong runtime, int tstateSize, int headerSize)
     {
@@ -61,6 +62,12 @@ internal sealed class TickBatch
 
     public PrefetchedHeaders Headers { get; } = new();
 
+    /// <summary>Where in <see cref="Buffer"/> the last <see cref="TryRead"/> put the GIL's bytes; -1 when it didn't read them.</summary>
+    public int GilOffset { get; private set; } = -1;
+
+    /// <summary>Reads these bytes of the GIL's state in every batch from now on, so the holder costs no read of its own.</summary>
+    public void WatchGil(RemoteRange gil) => _gil = gil;
+
     /// <summary>
     /// Reads the known thread list and what its threads' walks will need. False when there is no known list or it
     /// changed: the caller then follows the list link by link and calls <see cref="Remember"/>.
@@ -70,6 +77,7 @@ internal sealed class TickBatch
     {
         var count = _knownCount;
         Headers.Clear();
+        GilOffset = -1;
         if (count == 0 || !ReadBatch(count))
         {
             Forget();
@@ -182,6 +190,20 @@ internal sealed class TickBatch
         return _layout.Minor >= 11 || outermost == 0 || RemoteReader.Pointer(_buffer, offset + PointerSize) == 0;
     }
 
+    /// <summary>
+    /// Whether a walk that raced its thread (the innermost frame changed while we read) still holds together: it
+    /// followed the links down to the same base frame, running the same code, as the thread's last complete walk.
+    /// A thread that calls and returns every few hundred nanoseconds (recursion, small helpers) moves during
+    /// nearly every read, so dropping such walks would hide exactly those functions. A walk that went astray
+    /// ends elsewhere: 3.8-3.10 chain a freed frame into a free list through <c>f_back</c>, a frame reused by
+    /// another thread leads to that thread's base, and a suspended generator's frame no longer links to the
+    /// thread's callers. What a kept walk can get wrong is how far it is out of date: its innermost frames are
+    /// those of a few microseconds ago.
+    /// </summary>
+    public bool ReachesBase(ulong tstate, List<RawFrame> raw) =>
+        raw.Count > 0 && _plans.TryGetValue(tstate, out var plan) && plan.Outermost != 0
+        && raw[^1].Address == plan.Outermost && raw[^1].Code == plan.OutermostCode;
+
     /// <summary>Notes what a complete walk used, for the next tick's batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw)
@@ -201,9 +223,14 @@ internal sealed class TickBatch
         }
         plan.Codes.Clear();
         _seenCodes.Clear();
+        ulong previous = 0;
         foreach (var frame in raw)
-            if (_seenCodes.Add(frame.Code)) plan.Codes.Add(frame.Code);
+        {
+            if (frame.Code != previous && _seenCodes.Add(frame.Code)) plan.Codes.Add(frame.Code);
+            previous = frame.Code;
+        }
         plan.Outermost = raw.Count > 0 ? raw[^1].Address : 0;
+        plan.OutermostCode = raw.Count > 0 ? raw[^1].Code : 0;
         plan.Walked = true;
     }
 
@@ -220,6 +247,12 @@ internal sealed class TickBatch
         {
             Add(_knownTstates[i], _tstateSize, ref bytes);
             if (_topFrameInCframe) Add(_knownCframes[i] + (ulong)_layout.CframeCurrentFrame, PointerSize, ref bytes);
+        }
+        var gilOffset = -1;
+        if (_gil.Length > 0)
+        {
+            gilOffset = bytes;
+            Add(_gil.Address, _gil.Length, ref bytes);
         }
 
         var copied = 0;
@@ -263,7 +296,9 @@ internal sealed class TickBatch
 
         if (_buffer.Length < bytes) _buffer = new byte[bytes * 2];
         Headers.Filled(_buffer);
-        return _memory.ReadMany(CollectionsMarshal.AsSpan(_ranges), _buffer) == _ranges.Count;
+        if (_memory.ReadMany(CollectionsMarshal.AsSpan(_ranges), _buffer) != _ranges.Count) return false;
+        GilOffset = gilOffset;
+        return true;
     }
 
     private int PlanBytes(ThreadPlan plan)
@@ -290,6 +325,7 @@ internal sealed class TickBatch
     {
         _knownCount = 0;
         Headers.Clear();
+        GilOffset = -1;
         foreach (var plan in _plans.Values) plan.Fetched = plan.Walked = false;
     }
 }

@@ -12,7 +12,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 {
     // Whether the target lives and how much CPU we used are checked this often rather than on every tick: each
     // costs a syscall, and a target that exits between checks is caught anyway when reading it fails (ESRCH).
-    private const long HousekeepingIntervalNs = 20_000_000;
+    private const long HousekeepingIntervalNs = 100_000_000;
     // One tick in this many measures the CPU its reading takes (two clock reads, 0.5 us each here), for the
     // summary's "reading" figure.
     private const int ReadingMeasureEvery = 16;
@@ -114,8 +114,12 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
         foreach (var thread in _threads)
         {
             if (options.GilOnly && thread.Address != gilHolder) continue;
-            var known = stats.TryRead(thread.NativeThreadId, out var state, out _);
-            var active = known && state == 'R';
+            // A thread holding the GIL is running or about to (a thread that waits or sleeps lets the GIL go), so
+            // only the others need the kernel's word, which costs a read of /proc.
+            var holdsGil = gilHolder != 0 && thread.Address == gilHolder;
+            var state = '?';
+            var known = holdsGil || stats.TryRead(thread.NativeThreadId, out state, out _);
+            var active = holdsGil || (known && state == 'R');
             if (known && !active && !options.IncludeIdle) continue;
 
             _frames.Clear();
@@ -130,7 +134,7 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
 
             Progress.Sample();
             sink.OnSample(new ThreadSample(interpreter.ProcessId, thread.NativeThreadId, thread.ThreadIdent, active,
-                thread.Address == gilHolder && gilHolder != 0, timestampNs, intervalNs, _cpu.SinceLastSample(stats, thread.NativeThreadId, now),
+                holdsGil, timestampNs, intervalNs, _cpu.SinceLastSample(stats, thread.NativeThreadId, now),
                 _frames, _names.NameOf(thread)));
         }
     }

@@ -3,13 +3,14 @@ namespace Sonde.Remote.Sampling;
 /// <summary>
 /// The CPU time each thread used since it was last sampled, which the sample's stack is charged with: unlike a
 /// sample count, it doesn't grow while the thread waits for a CPU on a busy machine. The kernel only brings a
-/// running thread's total up to date at scheduler ticks (every 1-10 ms) and context switches, so reading it more
-/// often than every <see cref="MinReadIntervalNs"/> learns nothing: faster samples in between are charged 0 and
-/// the next read charges what accrued, as a read that found the total unchanged would.
+/// running thread's total up to date at scheduler ticks and context switches, so reading it more often than a
+/// tick (<see cref="MinReadIntervalNs"/>, 4 ms at the usual CONFIG_HZ=250) mostly learns nothing and costs a read
+/// of /proc: faster samples in between are charged 0 and the next read charges what accrued, as a read that found
+/// the total unchanged would.
 /// </summary>
 internal sealed class ThreadCpuCharges
 {
-    public const long MinReadIntervalNs = 500_000;
+    public const long MinReadIntervalNs = 4_000_000;
 
     private readonly Dictionary<int, (long CpuNs, long ReadAtNs)> _last = [];
 
