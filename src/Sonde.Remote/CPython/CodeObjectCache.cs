@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
 
@@ -32,7 +31,6 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// holds them all and there is nothing to check; otherwise they are read now, and <paramref name="checks"/> in
     /// the same call after them. False when a check no longer holds, or a code object can't be read or isn't one.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks)
     {
         var fromBatch = prefetched is not null && checks.IsEmpty;
@@ -68,7 +66,6 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     }
 
     /// <summary>Reads every distinct header, then the checks, end to end into <see cref="_headers"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadHeaders(List<RawFrame> raw, ReadOnlySpan<PointerCheck> checks)
     {
         _slotByAddress.Clear();

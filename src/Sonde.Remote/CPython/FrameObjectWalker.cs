@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 
 namespace Sonde.Remote.CPython;
@@ -14,7 +13,6 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
         objects.Layout.FrameBack, objects.Layout.FrameCode, objects.Layout.FrameLasti, objects.Layout.FrameExecuting, objects.Layout.FrameState,
     }.Max() + 8;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
     {
         Span<byte> block = stackalloc byte[_frameSize];

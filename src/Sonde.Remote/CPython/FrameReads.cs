@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
@@ -46,7 +45,6 @@ internal sealed class FrameReads(IProcessMemory memory)
     public void Begin() => Begin([], [], 0, 0);
 
     /// <summary>The bytes at <paramref name="address"/> if this tick's batch brought them over; empty otherwise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Prefetched(ulong address, int length)
     {
         // A walk visits the ranges in the order the previous walk recorded them, so the next one is checked first.
@@ -73,7 +71,6 @@ internal sealed class FrameReads(IProcessMemory memory)
     /// Notes that the walk used these bytes. A range on the same or the next page as the last one is merged with it:
     /// every page of the merged range then holds bytes the walk read, so the whole of it was mapped.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(ulong address, int length)
     {
         var end = address + (ulong)length;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 
 namespace Sonde.Remote.CPython;
@@ -18,7 +17,6 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
     private ulong _windowStart;
     private int _windowLength;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
     {
         _windowLength = 0;
@@ -77,7 +75,6 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
         return (sbyte)bytes[0] == _layout.FrameStateExecuting ? bytes[lead..] : [];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single, FrameReads reads)
     {
         var prefetched = reads.Prefetched(address, frameSize);

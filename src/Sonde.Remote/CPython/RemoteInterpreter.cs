@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
@@ -72,7 +71,6 @@ public sealed class RemoteInterpreter
     /// sampler's loop, the list as last seen is read in one batch together with what each thread's next walk needs
     /// (see <see cref="TickBatch"/>), and followed link by link only when it changed.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadThreads(List<RemoteThread> threads)
     {
         threads.Clear();
@@ -149,7 +147,6 @@ public sealed class RemoteInterpreter
     }
 
     /// <summary>Appends the thread's frames, innermost first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
     {
         var start = frames.Count;
@@ -203,7 +200,6 @@ public sealed class RemoteInterpreter
         return WalkResult.Complete;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private WalkResult WalkOnce(in RemoteThread thread, List<RemoteFrame> frames)
     {
         _raw.Clear();

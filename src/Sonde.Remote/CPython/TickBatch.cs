@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
@@ -72,7 +71,6 @@ internal sealed class TickBatch
     /// Reads the known thread list and what its threads' walks will need. False when there is no known list or it
     /// changed: the caller then follows the list link by link and calls <see cref="Remember"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(List<RemoteThread> threads)
     {
         var count = _knownCount;
@@ -205,7 +203,6 @@ internal sealed class TickBatch
         && raw[^1].Address == plan.Outermost && raw[^1].Code == plan.OutermostCode;
 
     /// <summary>Notes what a complete walk used, for the next tick's batch.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw)
     {
         if (!_plans.TryGetValue(thread.Address, out var plan)) _plans[thread.Address] = plan = new ThreadPlan();
@@ -234,7 +231,6 @@ internal sealed class TickBatch
         plan.Walked = true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadBatch(int count)
     {
         _ranges.Clear();

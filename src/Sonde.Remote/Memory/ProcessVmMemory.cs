@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sonde.Profiles.Errors;
 
@@ -43,7 +42,6 @@ public sealed partial class ProcessVmMemory : IProcessMemory
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe int ReadMany(ReadOnlySpan<RemoteRange> ranges, Span<byte> destination)
     {
         var done = 0;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Profiles;
 using Sonde.Remote.CPython;
 
@@ -48,7 +47,6 @@ public sealed class ProfileRecorder : ISampleSink
 
     public object Lock => _lock;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(in ThreadSample sample)
     {
         var frames = sample.Frames;
@@ -71,7 +69,6 @@ public sealed class ProfileRecorder : ISampleSink
     /// their outer frames, so only the frames below the part shared with the thread's previous sample are looked
     /// up and interned: a deep stack that stays put costs a comparison per frame.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int InternStack(int processId, long tid, List<RemoteFrame> frames)
     {
         if (!_lastStacks.TryGetValue((processId, tid), out var last))

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sonde.Profiles.Errors;
 using Sonde.Remote.CPython;
 
@@ -97,9 +96,9 @@ public sealed class Sampler(RemoteInterpreter interpreter, SamplerOptions option
         _measuredSamples += Progress.Samples - samples;
     }
 
-    // The per-tick path (this, and the readers and walkers it calls) is compiled optimised at once: tiered
-    // compilation would run it as unoptimised code until a background recompile, which a busy machine delays.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // The per-tick path runs the ReadyToRun code `./sonde` publishes, which is optimised from the first tick, until
+    // tiered compilation recompiles it with profile data. (Marking it AggressiveOptimization instead made every
+    // start JIT it, which cost `sonde dump` most of its time over the runtime's own start-up.)
     private void SampleOnce(ThreadStatReader stats, long timestampNs, long intervalNs, long now)
     {
         if (!interpreter.TryReadThreads(_threads))

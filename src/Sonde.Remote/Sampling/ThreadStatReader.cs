@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Sonde.Remote.Sampling;
@@ -18,7 +17,6 @@ public sealed class ThreadStatReader(int processId) : IDisposable
     public const long ClockTicksPerSecond = 100;
 
     /// <summary>The state letter (R running, S sleeping, D disk wait, ...) and CPU ticks; false when unreadable.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(int tid, out char state, out long cpuTicks)
     {
         state = '?';
@@ -33,7 +31,6 @@ public sealed class ThreadStatReader(int processId) : IDisposable
     }
 
     /// <summary>Nanoseconds the thread has spent on a CPU since it started; false when unreadable.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadCpuNs(int tid, out long cpuNs)
     {
         cpuNs = 0;
@@ -64,7 +61,6 @@ public sealed class ThreadStatReader(int processId) : IDisposable
         return handle;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Parse(ReadOnlySpan<byte> stat, out char state, out long cpuTicks)
     {
         state = '?';
