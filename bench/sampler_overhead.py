@@ -2,13 +2,14 @@
 """How much `sonde record` slows its target, at 100 Hz and 1 kHz, against plain Python and against austin.
 
     bench/sampler_overhead.py [--rounds 9] [--rates 100,1000] [--pythons 3.12] [--workloads cpu_bound,threaded]
+                              [--no-austin]
 
 Two workloads with a fixed amount of work time themselves: cpu_bound.py (one busy thread) and threaded.py (four
 threads of Python work with short sleeps). Every round runs, back to back, plain Python, Sonde and austin at each
 rate, then plain Python again; the slowdown of a configuration is the median over rounds of its elapsed time
-divided by the same round's first plain run. The second plain run gives the same ratio for no profiler at all:
-the noise floor. austin 1.0 reads CPython up to 3.10 only, so the comparison with it runs on 3.10; --pythons adds
-Sonde-only rows for newer interpreters.
+divided by the mean of the same round's two plain runs. The second plain run divided by the first gives the
+same ratio for no profiler at all: the noise floor. austin 1.0 reads CPython up to 3.10 only, so the comparison
+with it runs on 3.10 (unless --no-austin); --pythons adds Sonde-only rows for newer interpreters.
 """
 import argparse
 import sys
@@ -24,11 +25,12 @@ def main():
     parser.add_argument("--rates", default="100,1000")
     parser.add_argument("--pythons", default="3.12", help="CPythons for Sonde alone; 3.10 always runs with austin")
     parser.add_argument("--workloads", default="cpu_bound,threaded")
+    parser.add_argument("--no-austin", action="store_true", help="leave out the 3.10 rows with austin (more rounds in the same time)")
     args = parser.parse_args()
 
     sonde = harness.build_sonde()
     rates = [float(r) for r in args.rates.split(",")]
-    pythons = {"3.10": harness.python("3.10")} | {label: harness.python(label) for label in args.pythons.split(",") if label}
+    pythons = ({} if args.no_austin else {"3.10": harness.python("3.10")}) | {label: harness.python(label) for label in args.pythons.split(",") if label}
     scripts = [f"{w}.py" for w in args.workloads.split(",")]
 
     plans = {}
@@ -62,10 +64,13 @@ def main():
     for label in pythons:
         for script in scripts:
             plain = results[(label, script, "plain")]
+            again = results[(label, script, "plain again")]
             for profiler in plans[label]:
                 runs = results[(label, script, profiler.label)]
-                wall = [r.target["elapsed_s"] / p.target["elapsed_s"] for r, p in zip(runs, plain)]
-                cpu = [r.target["cpu_s"] / p.target["cpu_s"] for r, p in zip(runs, plain)]
+                # A profiled run is compared with the mean of the plain runs that bracket it in its round, so a VM
+                # drifting during the round moves both alike; "plain again" is compared with the first plain run.
+                wall = [r.target["elapsed_s"] / baseline(p, a, r, "elapsed_s") for r, p, a in zip(runs, plain, again)]
+                cpu = [r.target["cpu_s"] / baseline(p, a, r, "cpu_s") for r, p, a in zip(runs, plain, again)]
                 low, high = harness.quartiles(wall)
                 sampled = profiler.kind != "plain"
                 rows.append([
@@ -80,10 +85,16 @@ def main():
                 ])
     print(harness.table(["CPython", "workload", "run", "elapsed s (median)", "slowdown (median ratio)",
                          "ratio quartiles", "target CPU change", "samples", "Hz on work", "others (max)"], rows))
-    print(f"\n{args.rounds} rounds ({retried} more thrown away because other processes were busy). Slowdown = median over rounds of elapsed / the round's first plain elapsed - 1; "
+    print(f"\n{args.rounds} rounds ({retried} more thrown away because other processes were busy). Slowdown = median over rounds of elapsed / the mean of the round's plain runs before and after it - 1; "
           "\"plain again\" is the noise floor. \"Hz on work\" counts samples inside the workload's own functions per "
           "second of its elapsed time; austin samples idle threads too, Sonde (without --idle) only running ones. "
           "\"others\" is the largest share of the machine that other processes used during one run.")
+
+
+def baseline(plain, again, run, field):
+    if run is again:
+        return plain.target[field]
+    return (plain.target[field] + again.target[field]) / 2
 
 
 if __name__ == "__main__":

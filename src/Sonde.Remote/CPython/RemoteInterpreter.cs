@@ -151,27 +151,29 @@ public sealed class RemoteInterpreter
     {
         var start = frames.Count;
         var result = WalkOnce(thread, frames);
-        for (var attempt = 0; result == WalkResult.Torn && Layout.TstateFrame >= 0 && attempt < SnapshotAttempts; attempt++)
+        var topFrameAt = TopFramePointerAddress(thread);
+        for (var attempt = 0; result == WalkResult.Torn && topFrameAt != 0 && attempt < SnapshotAttempts; attempt++)
         {
             // A torn walk may have resolved some frames before it failed.
             frames.RemoveRange(start, frames.Count - start);
-            result = WalkSnapshot(thread, frames, attempt == 0);
+            result = WalkSnapshot(thread, topFrameAt, frames, attempt == 0);
         }
         return result;
     }
 
     /// <summary>
-    /// 3.8-3.10, after a walk that raced its thread: frames are heap objects there, read one call each, and a
-    /// thread that calls and returns quickly frees the frames above its callers faster than such a walk goes
-    /// down. So the thread's current frame and every range that walk used are read again in a single call,
-    /// closer to one instant, and walked again; the result is kept only if it reaches the thread's base.
+    /// After a walk that raced its thread, the thread's current frame and every range that walk used are read
+    /// again in a single call, closer to one instant, and walked again; the result is kept only if it reaches the
+    /// thread's base. On 3.8-3.10 frames are heap objects read one call each, and a thread that calls and returns
+    /// quickly frees the frames above its callers faster than such a walk goes down; on every version a
+    /// generator that yields while it is read cuts the walk short.
     /// </summary>
-    private WalkResult WalkSnapshot(in RemoteThread thread, List<RemoteFrame> frames, bool first)
+    private WalkResult WalkSnapshot(in RemoteThread thread, ulong topFrameAt, List<RemoteFrame> frames, bool first)
     {
         if (first)
         {
             _snapshotRanges.Clear();
-            _snapshotRanges.Add(new RemoteRange(thread.Address + (ulong)Layout.TstateFrame, 8));
+            _snapshotRanges.Add(new RemoteRange(topFrameAt, 8));
         }
         // Each attempt also reads what the attempts before it used: the frames the thread keeps reusing.
         foreach (var range in _reads.Used)
@@ -246,6 +248,14 @@ public sealed class RemoteInterpreter
 
     /// <summary>Adds thread ident → <c>threading.Thread</c> name for every thread <c>threading</c> knows. False when it isn't imported or can't be read.</summary>
     internal bool TryReadThreadNames(Dictionary<ulong, string> names) => _threadingNames.TryRead(MainInterpreter(), names);
+
+    /// <summary>Where the pointer to the thread's innermost frame is: in its thread state, or on 3.11-3.12 in its current cframe; 0 when it has none.</summary>
+    private ulong TopFramePointerAddress(in RemoteThread thread)
+    {
+        if (Layout.TstateFrame >= 0) return thread.Address + (ulong)Layout.TstateFrame;
+        if (Layout.TstateCurrentFrame >= 0) return thread.Address + (ulong)Layout.TstateCurrentFrame;
+        return thread.Cframe != 0 ? thread.Cframe + (ulong)Layout.CframeCurrentFrame : 0;
+    }
 
     private int TopFrameChecks(in RemoteThread thread, Span<PointerCheck> checks)
     {
