@@ -13,7 +13,9 @@ internal sealed class RemoteObjects(IProcessMemory memory, PythonLayout layout)
     public const int MaxStringLength = 4096;
     public const int MaxBytesLength = 1 << 20;
 
-    private readonly Dictionary<ulong, string?> _typeNames = [];
+    private const int MaxCachedTypeNames = 4096;
+
+    private readonly Dictionary<ulong, string> _typeNames = [];
 
     public IProcessMemory Memory => memory;
     public PythonLayout Layout => layout;
@@ -29,9 +31,12 @@ internal sealed class RemoteObjects(IProcessMemory memory, PythonLayout layout)
     public string? TypeName(ulong typeAddress)
     {
         if (_typeNames.TryGetValue(typeAddress, out var cached)) return cached;
-        string? name = null;
-        if (memory.TryReadPointer(typeAddress + (ulong)layout.TypeName, out var namePtr) && namePtr != 0)
-            name = ReadCString(namePtr, 128);
+        if (!memory.TryReadPointer(typeAddress + (ulong)layout.TypeName, out var namePtr) || namePtr == 0) return null;
+        var name = ReadCString(namePtr, 128);
+        // A failed read isn't kept (the next look may succeed), and the cache is bounded: a long-lived target
+        // (`sonde agent`, `top`) may create and free classes without end.
+        if (name is null) return null;
+        if (_typeNames.Count >= MaxCachedTypeNames) _typeNames.Clear();
         _typeNames[typeAddress] = name;
         return name;
     }
