@@ -159,8 +159,9 @@ def start_profiler(profiler, pid, tmp, sonde_cmd):
 
 
 def wait_until_sampling(profiler, proc, target_pid, output, timeout_s=30):
-    """Sonde has sampled once when it holds the target's /proc/PID/task/TID/stat open; austin when its output
-    file has grown (it writes every sample, the waiting thread's too)."""
+    """Sonde has sampled once when it holds a file of the target's /proc/PID/task/TID/ open (stat for a thread
+    without the GIL, schedstat for one it sampled); austin when its output file has grown (it writes every sample,
+    the waiting thread's too)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

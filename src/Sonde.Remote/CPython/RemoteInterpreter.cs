@@ -259,16 +259,13 @@ public sealed class RemoteInterpreter
 
     private int TopFrameChecks(in RemoteThread thread, Span<PointerCheck> checks)
     {
-        if (Layout.TstateFrame >= 0 || Layout.TstateCurrentFrame >= 0)
-        {
-            var offset = Layout.TstateFrame >= 0 ? Layout.TstateFrame : Layout.TstateCurrentFrame;
-            checks[0] = new PointerCheck(thread.Address + (ulong)offset, thread.TopFrame);
-            return 1;
-        }
-        checks[0] = new PointerCheck(thread.Address + (ulong)Layout.TstateCframe, thread.Cframe);
-        if (thread.Cframe == 0) return 1;
-        checks[1] = new PointerCheck(thread.Cframe + (ulong)Layout.CframeCurrentFrame, thread.TopFrame);
-        return 2;
+        var count = 0;
+        // On 3.11-3.12 the pointer hangs off the thread's current cframe, which must not have changed either.
+        if (Layout.TstateFrame < 0 && Layout.TstateCurrentFrame < 0)
+            checks[count++] = new PointerCheck(thread.Address + (ulong)Layout.TstateCframe, thread.Cframe);
+        var topFrameAt = TopFramePointerAddress(thread);
+        if (topFrameAt != 0) checks[count++] = new PointerCheck(topFrameAt, thread.TopFrame);
+        return count;
     }
 
     /// <summary>The innermost frame, from the thread state or, on 3.11 and 3.12, its current cframe; MaxValue when unreadable.</summary>
