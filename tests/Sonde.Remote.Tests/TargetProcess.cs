@@ -21,7 +21,7 @@ internal sealed class TargetProcess : IDisposable
     /// <summary>Starts the program and, when <paramref name="waitForLine"/>, waits for its first line of output.</summary>
     public static TargetProcess Start(string fileName, IEnumerable<string> arguments, bool waitForLine)
     {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         try
@@ -47,6 +47,16 @@ internal sealed class TargetProcess : IDisposable
         python,
         ["-c", "import sys, time; print('%d.%d.%d' % sys.version_info[:3], flush=True); time.sleep(60)"],
         waitForLine: true);
+
+    /// <summary>Sends the target a line on its standard input and returns the line it answers with.</summary>
+    public string Ask(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+        var read = _process.StandardOutput.ReadLineAsync();
+        if (!read.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the target did not answer in 30 s");
+        return read.Result ?? throw new InvalidOperationException("the target closed its output");
+    }
 
     public void Dispose() => Kill(_process);
 

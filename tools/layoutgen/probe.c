@@ -229,6 +229,7 @@ int main(void)
 #if PY_VERSION_HEX < 0x030B0000
     OFF("FrameBack", PyFrameObject, f_back);
     OFF("FrameCode", PyFrameObject, f_code);
+    OFF("FrameGlobals", PyFrameObject, f_globals);
     OFF("FrameLasti", PyFrameObject, f_lasti);
     OFF("FrameLineno", PyFrameObject, f_lineno);
     OFF("FrameLocalsPlus", PyFrameObject, f_localsplus);
@@ -242,6 +243,7 @@ int main(void)
 #else
     NONE("FrameBack");
     NONE("FrameCode");
+    NONE("FrameGlobals");
     NONE("FrameLasti");
     NONE("FrameLineno");
     NONE("FrameLocalsPlus");
@@ -256,6 +258,7 @@ int main(void)
 #else
     OFF("IFrameCode", _PyInterpreterFrame, f_code);
 #endif
+    OFF("IFrameGlobals", _PyInterpreterFrame, f_globals);
     OFF("IFramePrevious", _PyInterpreterFrame, previous);
 #if PY_VERSION_HEX >= 0x030D0000
     OFF("IFrameInstrPtr", _PyInterpreterFrame, instr_ptr);
@@ -283,6 +286,7 @@ int main(void)
     VAL("FrameStateExecuting", FRAME_EXECUTING);
 #else
     NONE("IFrameCode");
+    NONE("IFrameGlobals");
     NONE("IFramePrevious");
     NONE("IFrameInstrPtr");
     NONE("IFrameOwner");

@@ -314,6 +314,7 @@ def walk(L):
         check("tstate frame", frame_address, id(frame))
         check("f_code", ptr(frame_address + L["FrameCode"]), id(frame.f_code))
         check("f_back", ptr(frame_address + L["FrameBack"]), id(frame.f_back))
+        check("f_globals", ptr(frame_address + L["FrameGlobals"]), id(frame.f_globals))
         check_code(L, ptr(frame_address + L["FrameCode"]), frame.f_code, "frame")
         return
 
@@ -323,6 +324,7 @@ def walk(L):
     else:
         iframe = ctypes.c_void_p.from_address(tstate + L["TstateCurrentFrame"]).value or 0
     check("iframe code", ptr(iframe + L["IFrameCode"]), id(frame.f_code))
+    check("iframe globals", ptr(iframe + L["IFrameGlobals"]), id(frame.f_globals))
     check("iframe owner", ctypes.c_int8.from_address(iframe + L["IFrameOwner"]).value, L["FrameOwnedByThread"])
     previous = ptr(iframe + L["IFramePrevious"])
     check("previous iframe code", ptr(previous + L["IFrameCode"]), id(frame.f_back.f_code))

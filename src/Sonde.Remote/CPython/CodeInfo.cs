@@ -11,7 +11,7 @@ public sealed class CodeInfo
     private int _lastByteOffset = int.MinValue;
     private int _lastLine;
 
-    internal CodeInfo(ulong address, CodeIdentity identity, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart)
+    internal CodeInfo(ulong address, CodeIdentity identity, string qualname, string filename, int firstLine, byte[] lineTable, int minor, ulong bytecodeStart, long knownSinceMs)
     {
         Address = address;
         Identity = identity;
@@ -21,6 +21,7 @@ public sealed class CodeInfo
         _lineTable = lineTable;
         _minor = minor;
         BytecodeStart = bytecodeStart;
+        KnownSinceMs = knownSinceMs;
     }
 
     public ulong Address { get; }
@@ -31,6 +32,17 @@ public sealed class CodeInfo
 
     /// <summary>Address of the first instruction (3.11+, where frames hold an instruction pointer).</summary>
     public ulong BytecodeStart { get; }
+
+    /// <summary>When (<see cref="Environment.TickCount64"/>) this code object was first read at its address.</summary>
+    internal long KnownSinceMs { get; }
+
+    /// <summary>When its header was last read and found unchanged.</summary>
+    internal long VerifiedAtMs { get; private set; }
+
+    /// <summary>The globals of the frame that ran it when it was last checked.</summary>
+    internal ulong Globals { get; private set; }
+
+    internal void Verified(ulong globals, long nowMs) => (Globals, VerifiedAtMs) = (globals, nowMs);
 
     /// <summary>Free slot for consumers that map this code object to their own ids (one entry per line).</summary>
     public object? ConsumerCache { get; set; }

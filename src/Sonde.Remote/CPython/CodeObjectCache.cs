@@ -4,10 +4,12 @@ using Sonde.Remote.Memory;
 namespace Sonde.Remote.CPython;
 
 /// <summary>
-/// Resolves a walk's code objects. Their headers are read in one batched call and checked against the cached
-/// <see cref="CodeIdentity"/>, so a stale entry for a reused address is caught, and only code objects not seen
-/// before have their names and line tables read. The caller's <see cref="PointerCheck"/>s are read in the same
-/// call, after the headers, so confirming that a walk was not torn costs no syscall of its own.
+/// Resolves a walk's code objects. A code object's header is read and checked against the cached
+/// <see cref="CodeIdentity"/>, so that a stale entry for a reused address is caught, and only code objects not seen
+/// before have their names and line tables read. Reading a header costs a range in a <c>process_vm_readv</c> (0.4 us
+/// here), most of a deep stack's tick, so a header is not read when the cache can vouch for it (see
+/// <see cref="Trusts"/>). The caller's <see cref="PointerCheck"/>s are read in the same call as the headers, after
+/// them, so confirming that a walk was not torn costs no syscall of its own.
 /// </summary>
 internal sealed class CodeObjectCache(RemoteObjects objects)
 {
@@ -15,89 +17,110 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     private const int CheckSize = 8;
 
     private readonly Dictionary<ulong, CodeInfo> _byAddress = [];
-    private readonly Dictionary<ulong, int> _slotByAddress = [];
-    private readonly List<RemoteRange> _ranges = [];
+    private readonly Dictionary<ulong, int> _offsetByAddress = [];
+    private readonly ReadPlan _read = new();
+    private readonly List<RemoteRange> _headers = [];
     private readonly PythonLayout _layout = objects.Layout;
     private readonly int _headerSize = HeaderSize(objects.Layout);
-    private byte[] _headers = new byte[4096];
+    private int[] _offsets = new int[64];
     private ulong _codeType;
 
     public int Count => _byAddress.Count;
 
+    /// <summary>A code object is trusted without a look only once it has been known this long...</summary>
+    public long TrustAfterMs { get; set; } = 500;
+
+    /// <summary>...and only this long after its header was last read.</summary>
+    public long ReverifyAfterMs { get; set; } = 25;
+
     public int HeaderBytes => _headerSize;
 
     /// <summary>
-    /// Appends a resolved frame per raw frame, in order. The headers come from <paramref name="prefetched"/> when it
-    /// holds them all and there is nothing to check; otherwise they are read now, and <paramref name="checks"/> in
-    /// the same call after them. False when a check no longer holds, or a code object can't be read or isn't one.
+    /// Whether a frame running <paramref name="code"/> under <paramref name="globals"/> can be resolved from the cache
+    /// without reading the header. A code object can be freed, and its address reused by another, only when nothing
+    /// runs it. The cache trusts an entry that has been known for <see cref="TrustAfterMs"/> (code made and dropped
+    /// in a loop, such as exec'd templates, is read every time), that was checked within
+    /// <see cref="ReverifyAfterMs"/>, and whose frames run under the same globals as when it was checked: the code
+    /// of another module at the same address would run under that module's globals, which the first module's,
+    /// still alive in sys.modules, can't share an address with.
+    /// </summary>
+    public bool Trusts(ulong code, ulong globals, long nowMs) =>
+        _byAddress.TryGetValue(code, out var info) && info.Globals == globals
+        && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
+
+    /// <summary>
+    /// Appends a resolved frame per raw frame, in order. A header comes from <paramref name="prefetched"/> when it
+    /// is there, from the cache when the cache trusts it, and is read now otherwise, together with
+    /// <paramref name="checks"/>, which are read after the headers. False when a check no longer holds, or a code
+    /// object can't be read or isn't one.
     /// </summary>
     public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks)
     {
-        var fromBatch = prefetched is not null && checks.IsEmpty;
-        if (fromBatch)
-        {
-            ulong checkedCode = 0;
-            foreach (var frame in raw)
-            {
-                // Recursion repeats a code object frame after frame; one lookup covers the run.
-                if (frame.Code == checkedCode) continue;
-                if (!prefetched!.Contains(frame.Code)) { fromBatch = false; break; }
-                checkedCode = frame.Code;
-            }
-        }
-        if (!fromBatch && !ReadHeaders(raw, checks)) return false;
-
-        CodeInfo? last = null;
-        ulong lastAddress = 0;
+        var nowMs = Environment.TickCount64;
+        _offsetByAddress.Clear();
+        _headers.Clear();
+        ulong previous = 0, previousGlobals = 0;
         foreach (var frame in raw)
         {
-            if (last is null || frame.Code != lastAddress)
+            // Recursion repeats a code object frame after frame; one decision covers the run.
+            if (frame.Code == previous && frame.Globals == previousGlobals) continue;
+            (previous, previousGlobals) = (frame.Code, frame.Globals);
+            if (prefetched?.Contains(frame.Code) == true || Trusts(frame.Code, frame.Globals, nowMs)) continue;
+            if (!_offsetByAddress.TryAdd(frame.Code, _headers.Count)) continue;
+            if (!RemoteReader.LooksLikeObjectPointer(frame.Code)) return false;
+            _headers.Add(new RemoteRange(frame.Code, _headerSize));
+        }
+        if ((_headers.Count > 0 || !checks.IsEmpty) && !ReadHeaders(checks)) return false;
+
+        CodeInfo? last = null;
+        ulong lastAddress = 0, lastGlobals = 0;
+        foreach (var frame in raw)
+        {
+            if (last is null || frame.Code != lastAddress || frame.Globals != lastGlobals)
             {
-                ReadOnlySpan<byte> header;
-                if (fromBatch) prefetched!.TryGet(frame.Code, _headerSize, out header);
-                else header = _headers.AsSpan(_slotByAddress[frame.Code] * _headerSize, _headerSize);
-                last = Lookup(frame.Code, header);
+                last = Find(frame, prefetched, nowMs);
                 if (last is null) return false;
                 lastAddress = frame.Code;
+                lastGlobals = frame.Globals;
             }
             resolved.Add(new RemoteFrame(last, last.LineForByteOffset(frame.ByteOffset), frame.Address));
         }
         return true;
     }
 
-    /// <summary>Reads every distinct header, then the checks, end to end into <see cref="_headers"/>.</summary>
-    private bool ReadHeaders(List<RawFrame> raw, ReadOnlySpan<PointerCheck> checks)
+    private CodeInfo? Find(in RawFrame frame, PrefetchedHeaders? prefetched, long nowMs)
     {
-        _slotByAddress.Clear();
-        _ranges.Clear();
-        foreach (var frame in raw)
-        {
-            if (!_slotByAddress.TryAdd(frame.Code, _ranges.Count)) continue;
-            if (!RemoteReader.LooksLikeObjectPointer(frame.Code)) return false;
-            _ranges.Add(new RemoteRange(frame.Code, _headerSize));
-        }
-        var headerCount = _ranges.Count;
-        foreach (var check in checks) _ranges.Add(new RemoteRange(check.Address, CheckSize));
-        var needed = headerCount * _headerSize + checks.Length * CheckSize;
-        if (_headers.Length < needed) _headers = new byte[needed * 2];
-        var ranges = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ranges);
-        var done = objects.Memory.ReadMany(ranges, _headers);
-        // Reading stopped at a range that failed: read the rest one by one, in order, so the checks still come last.
-        for (var i = done; i < ranges.Length; i++)
-            if (!objects.Memory.TryRead(ranges[i].Address, _headers.AsSpan(OffsetOf(i, headerCount), ranges[i].Length)))
-                return false;
+        if (_offsetByAddress.TryGetValue(frame.Code, out var slot))
+            return Lookup(frame.Code, frame.Globals, _read.Buffer.AsSpan(_offsets[slot], _headerSize), nowMs);
+        if (prefetched is not null && prefetched.TryGet(frame.Code, _headerSize, out var header))
+            return Lookup(frame.Code, frame.Globals, header, nowMs);
+        // The first pass found the cache trusts it.
+        return _byAddress.GetValueOrDefault(frame.Code);
+    }
+
+    /// <summary>Reads the headers planned, then the checks, in one call.</summary>
+    private bool ReadHeaders(ReadOnlySpan<PointerCheck> checks)
+    {
+        _read.Clear();
+        if (_offsets.Length < _headers.Count) _offsets = new int[_headers.Count * 2];
+        _read.AddInAddressOrder(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headers), _offsets);
+        _read.Barrier();
+        Span<int> checkOffsets = stackalloc int[checks.Length];
+        for (var i = 0; i < checks.Length; i++) checkOffsets[i] = _read.Add(checks[i].Address, CheckSize);
+        if (!_read.TryRead(objects.Memory)) return false;
         for (var i = 0; i < checks.Length; i++)
-            if (RemoteReader.Pointer(_headers, OffsetOf(headerCount + i, headerCount)) != checks[i].Expected) return false;
+            if (RemoteReader.Pointer(_read.Buffer, checkOffsets[i]) != checks[i].Expected) return false;
         return true;
     }
 
-    private int OffsetOf(int range, int headerCount) =>
-        range < headerCount ? range * _headerSize : headerCount * _headerSize + (range - headerCount) * CheckSize;
-
-    private CodeInfo? Lookup(ulong address, ReadOnlySpan<byte> header)
+    private CodeInfo? Lookup(ulong address, ulong globals, ReadOnlySpan<byte> header, long nowMs)
     {
         var identity = IdentityOf(header);
-        if (_byAddress.TryGetValue(address, out var cached) && cached.Identity == identity) return cached;
+        if (_byAddress.TryGetValue(address, out var cached) && cached.Identity == identity)
+        {
+            cached.Verified(globals, nowMs);
+            return cached;
+        }
         if (!IsCodeType(identity.Type)) return null;
 
         var filename = objects.ReadString(identity.Filename);
@@ -105,7 +128,8 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         if (filename is null || name is null) return null;
         var table = objects.ReadBytes(identity.LineTable) ?? [];
         var bytecodeStart = _layout.CodeCodeAdaptive >= 0 ? address + (ulong)_layout.CodeCodeAdaptive : 0;
-        var info = new CodeInfo(address, identity, name, filename, identity.FirstLine, table, _layout.Minor, bytecodeStart);
+        var info = new CodeInfo(address, identity, name, filename, identity.FirstLine, table, _layout.Minor, bytecodeStart, nowMs);
+        info.Verified(globals, nowMs);
         if (_byAddress.Count >= MaxEntries) _byAddress.Clear();
         _byAddress[address] = info;
         return info;

@@ -10,7 +10,8 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
     private readonly PythonLayout _layout = objects.Layout;
     private readonly int _frameSize = new[]
     {
-        objects.Layout.FrameBack, objects.Layout.FrameCode, objects.Layout.FrameLasti, objects.Layout.FrameExecuting, objects.Layout.FrameState,
+        objects.Layout.FrameBack, objects.Layout.FrameCode, objects.Layout.FrameGlobals, objects.Layout.FrameLasti,
+        objects.Layout.FrameExecuting, objects.Layout.FrameState,
     }.Max() + 8;
 
     public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
@@ -47,7 +48,8 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
             var lasti = RemoteReader.Int32(frame, _layout.FrameLasti);
             // 3.10 counts f_lasti in 2-byte code units; 3.8 and 3.9 count bytes.
             var byteOffset = _layout.Minor >= 10 ? lasti * 2 : lasti;
-            frames.Add(new RawFrame(address, RemoteReader.Pointer(frame, _layout.FrameCode), byteOffset));
+            frames.Add(new RawFrame(address, RemoteReader.Pointer(frame, _layout.FrameCode), byteOffset,
+                RemoteReader.Pointer(frame, _layout.FrameGlobals)));
             address = RemoteReader.Pointer(frame, _layout.FrameBack);
         }
         return passedOver > 0 && frames.Count == 0 ? WalkResult.Torn : WalkResult.Complete;

@@ -47,10 +47,11 @@ internal sealed class FrameReads(IProcessMemory memory)
     /// <summary>The bytes at <paramref name="address"/> if this tick's batch brought them over; empty otherwise.</summary>
     public ReadOnlySpan<byte> Prefetched(ulong address, int length)
     {
-        // A walk visits the ranges in the order the previous walk recorded them, so the next one is checked first.
+        // A walk visits the ranges in the order the previous walk recorded them: mostly the one it used last, or the next.
         for (var n = 0; n < _count; n++)
         {
-            var i = (_hint + n) % _count;
+            var i = _hint + n;
+            if (i >= _count) i -= _count;
             var range = _prefetched[_first + i];
             if (address < range.Address || address + (ulong)length > range.Address + (ulong)range.Length) continue;
             _hint = i;

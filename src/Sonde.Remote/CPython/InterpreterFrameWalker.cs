@@ -45,7 +45,8 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
                 var code = RemoteReader.Pointer(block, _layout.IFrameCode);
                 var instruction = RemoteReader.Pointer(block, _layout.IFrameInstrPtr);
                 var byteOffset = (long)(instruction - code - (ulong)_layout.CodeCodeAdaptive);
-                frames.Add(new RawFrame(address, code, byteOffset is >= 0 and < int.MaxValue ? (int)byteOffset : -1));
+                frames.Add(new RawFrame(address, code, byteOffset is >= 0 and < int.MaxValue ? (int)byteOffset : -1,
+                    RemoteReader.Pointer(block, _layout.IFrameGlobals)));
             }
             address = previous;
         }

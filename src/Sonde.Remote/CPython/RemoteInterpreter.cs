@@ -31,7 +31,7 @@ public sealed class RemoteInterpreter
     private RemoteRange _gil;
     private readonly List<RemoteRange> _snapshotRanges = [];
     private CopiedRange[] _snapshotTable = [];
-    private byte[] _snapshotBuffer = new byte[4096];
+    private readonly ReadPlan _snapshot = new();
     private int _gilLockedAt;
     private int _gilHolderAt;
 
@@ -54,7 +54,7 @@ public sealed class RemoteInterpreter
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
         _tstateSize = tstateFields.Max() + 8;
         _reads = new FrameReads(memory);
-        _batch = new TickBatch(memory, layout, runtimeAddress, _tstateSize, Codes.HeaderBytes);
+        _batch = new TickBatch(memory, layout, runtimeAddress, _tstateSize, Codes);
     }
 
     public PythonLayout Layout { get; }
@@ -170,31 +170,26 @@ public sealed class RemoteInterpreter
     /// </summary>
     private WalkResult WalkSnapshot(in RemoteThread thread, ulong topFrameAt, List<RemoteFrame> frames, bool first)
     {
-        if (first)
-        {
-            _snapshotRanges.Clear();
-            _snapshotRanges.Add(new RemoteRange(topFrameAt, 8));
-        }
+        if (first) _snapshotRanges.Clear();
         // Each attempt also reads what the attempts before it used: the frames the thread keeps reusing.
         foreach (var range in _reads.Used)
-            if (_snapshotRanges.Count <= MaxSnapshotRanges && !_snapshotRanges.Contains(range)) _snapshotRanges.Add(range);
-        var count = _snapshotRanges.Count - 1;
+            if (_snapshotRanges.Count < MaxSnapshotRanges && !_snapshotRanges.Contains(range)) _snapshotRanges.Add(range);
+        var count = _snapshotRanges.Count;
         if (count == 0) return WalkResult.Torn;
         if (_snapshotTable.Length < count) _snapshotTable = new CopiedRange[count * 2];
-        var bytes = 8;
+        _snapshot.Clear();
+        var topFrameOffset = _snapshot.Add(topFrameAt, 8);
+        _snapshot.Barrier();
         for (var i = 0; i < count; i++)
         {
-            var range = _snapshotRanges[i + 1];
-            _snapshotTable[i] = new CopiedRange(range.Address, range.Length, bytes);
-            bytes += range.Length;
+            var range = _snapshotRanges[i];
+            _snapshotTable[i] = new CopiedRange(range.Address, range.Length, _snapshot.Add(range.Address, range.Length));
         }
-        if (_snapshotBuffer.Length < bytes) _snapshotBuffer = new byte[bytes * 2];
-        if (_memory.ReadMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_snapshotRanges), _snapshotBuffer) != _snapshotRanges.Count)
-            return WalkResult.Torn;
+        if (!_snapshot.TryRead(_memory)) return WalkResult.Torn;
 
         _raw.Clear();
-        _reads.Begin(_snapshotBuffer, _snapshotTable, 0, count);
-        var again = thread with { TopFrame = RemoteReader.Pointer(_snapshotBuffer, 0) };
+        _reads.Begin(_snapshot.Buffer, _snapshotTable, 0, count);
+        var again = thread with { TopFrame = RemoteReader.Pointer(_snapshot.Buffer, topFrameOffset) };
         var result = _walker.Walk(again, _raw, _reads);
         if (result != WalkResult.Complete) return result;
         if (!_batch.ReachesBase(thread.Address, _raw) || !Codes.Resolve(_raw, frames, null, [])) return WalkResult.Torn;

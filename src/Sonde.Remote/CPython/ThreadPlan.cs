@@ -11,8 +11,8 @@ internal sealed class ThreadPlan
     /// <summary>Frame bytes the last walk used, the range holding the innermost frame first.</summary>
     public List<RemoteRange> Ranges { get; } = [];
 
-    /// <summary>The distinct code objects of the last walk.</summary>
-    public List<ulong> Codes { get; } = [];
+    /// <summary>The distinct code objects of the last walk, each with the globals of a frame that ran it.</summary>
+    public List<(ulong Code, ulong Globals)> Codes { get; } = [];
 
     /// <summary>
     /// The last walk's outermost frame: the thread's base, which a walk that raced the thread must reach to be
@@ -33,6 +33,10 @@ internal sealed class ThreadPlan
 
     public int RangeCount { get; set; }
 
-    /// <summary>Where in the batch buffer the checks read after everything else start.</summary>
-    public int CheckOffset { get; set; }
+    /// <summary>Where in the batch buffer the checks read after everything else are: the thread's cframe (3.11-3.12), its innermost frame, and the outermost frame's caller (3.8-3.10; -1 when not read).</summary>
+    public int CheckCframeOffset { get; set; }
+
+    public int CheckTopOffset { get; set; }
+
+    public int CheckBackOffset { get; set; }
 }

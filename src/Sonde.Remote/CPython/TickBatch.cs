@@ -6,9 +6,9 @@ namespace Sonde.Remote.CPython;
 
 /// <summary>
 /// Reads, in one <c>process_vm_readv</c> with many ranges, everything a sampler tick usually needs: the
-/// interpreter's thread list as last seen, and for each thread walked last tick the frame bytes and code object
-/// headers its walk used, followed by the pointers that must not have changed meanwhile (the innermost frame, and
-/// on 3.8-3.10 the outermost frame's caller). The kernel copies the ranges in order, so those pointers are read
+/// interpreter's thread list as last seen, and for each thread walked last tick the frame bytes its walk used and
+/// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look, followed by the pointers
+/// that must not have changed meanwhile (the innermost frame, and on 3.8-3.10 the outermost frame's caller). The kernel copies the ranges in order, so those pointers are read
 /// after the frames, just as a separate read after the walk would read them. Whatever the batch missed (a new
 /// thread, a deeper stack, a new code object) is read as before, and that walk is checked with reads of its own.
 /// </summary>
@@ -23,13 +23,16 @@ internal sealed class TickBatch
 
     private readonly IProcessMemory _memory;
     private readonly PythonLayout _layout;
+    private readonly CodeObjectCache _codes;
     private readonly ulong _runtime;
     private readonly int _tstateSize;
-    private readonly int _headerSize;
     private readonly bool _topFrameInCframe;
     private readonly int _topFrameOffset;
     private readonly Dictionary<ulong, ThreadPlan> _plans = [];
-    private readonly List<RemoteRange> _ranges = [];
+    private readonly ReadPlan _read = new();
+    private readonly List<RemoteRange> _head = [];
+    private readonly List<RemoteRange> _headers = [];
+    private readonly List<ulong> _headerCodes = [];
     private readonly List<ThreadPlan> _fetching = [];
     private readonly List<int> _fetchingIndex = [];
     private readonly HashSet<ulong> _seenCodes = [];
@@ -41,21 +44,22 @@ internal sealed class TickBatch
     private ulong[] _knownIdents = new ulong[16];
     private int[] _knownTids = new int[16];
     private CopiedRange[] _copied = new CopiedRange[64];
-    private byte[] _buffer = new byte[16 * 1024];
+    private int[] _headOffsets = new int[64];
+    private int[] _headerOffsets = new int[64];
     private RemoteRange _gil;
 
-    public TickBatch(IProcessMemory memory, PythonLayout layout, ulong runtime, int tstateSize, int headerSize)
+    public TickBatch(IProcessMemory memory, PythonLayout layout, ulong runtime, int tstateSize, CodeObjectCache codes)
     {
         _memory = memory;
         _layout = layout;
+        _codes = codes;
         _runtime = runtime;
         _tstateSize = tstateSize;
-        _headerSize = headerSize;
         _topFrameInCframe = layout.TstateFrame < 0 && layout.TstateCurrentFrame < 0;
         _topFrameOffset = layout.TstateFrame >= 0 ? layout.TstateFrame : layout.TstateCurrentFrame;
     }
 
-    public byte[] Buffer => _buffer;
+    public byte[] Buffer => _read.Buffer;
 
     public CopiedRange[] Copied => _copied;
 
@@ -63,6 +67,9 @@ internal sealed class TickBatch
 
     /// <summary>Where in <see cref="Buffer"/> the last <see cref="TryRead"/> put the GIL's bytes; -1 when it didn't read them.</summary>
     public int GilOffset { get; private set; } = -1;
+
+    /// <summary>How many ranges the last batch passed to the kernel, after merging neighbours.</summary>
+    public int LastRangeCount => _read.RangeCount;
 
     /// <summary>Reads these bytes of the GIL's state in every batch from now on, so the holder costs no read of its own.</summary>
     public void WatchGil(RemoteRange gil) => _gil = gil;
@@ -81,17 +88,17 @@ internal sealed class TickBatch
             Forget();
             return false;
         }
-        var batch = _buffer.AsSpan();
-        if (RemoteReader.Pointer(batch, 0) != _knownInterp || RemoteReader.Pointer(batch, PointerSize) != _knownTstates[0])
+        var batch = _read.Buffer.AsSpan();
+        var interpAt = InterpIndex();
+        if ((interpAt >= 0 && RemoteReader.Pointer(batch, _headOffsets[interpAt]) != _knownInterp)
+            || RemoteReader.Pointer(batch, _headOffsets[ThreadsHeadIndex()]) != _knownTstates[0])
         {
             Forget();
             return false;
         }
-        var perThread = _tstateSize + (_topFrameInCframe ? PointerSize : 0);
         for (var i = 0; i < count; i++)
         {
-            var offset = 2 * PointerSize + i * perThread;
-            var block = batch.Slice(offset, _tstateSize);
+            var block = batch.Slice(_headOffsets[TstateIndex(i)], _tstateSize);
             if (RemoteReader.Pointer(block, _layout.TstateNext) != (i + 1 < count ? _knownTstates[i + 1] : 0))
             {
                 threads.Clear();
@@ -103,7 +110,7 @@ internal sealed class TickBatch
             if (_topFrameInCframe)
             {
                 cframe = RemoteReader.Pointer(block, _layout.TstateCframe);
-                if (cframe == _knownCframes[i]) topFrame = RemoteReader.Pointer(batch, offset + _tstateSize);
+                if (cframe == _knownCframes[i]) topFrame = RemoteReader.Pointer(batch, _headOffsets[TstateIndex(i) + 1]);
                 else
                 {
                     // The thread entered or left a C call since: its innermost frame hangs off another cframe, and the
@@ -178,14 +185,10 @@ internal sealed class TickBatch
     /// <summary>Whether the pointers read at the end of the batch still say what the thread's walk assumed.</summary>
     public bool ChecksHold(ThreadPlan plan, in RemoteThread thread, ulong outermost)
     {
-        var offset = plan.CheckOffset;
-        if (_topFrameInCframe)
-        {
-            if (RemoteReader.Pointer(_buffer, offset) != thread.Cframe) return false;
-            offset += PointerSize;
-        }
-        if (RemoteReader.Pointer(_buffer, offset) != thread.TopFrame) return false;
-        return _layout.Minor >= 11 || outermost == 0 || RemoteReader.Pointer(_buffer, offset + PointerSize) == 0;
+        var batch = _read.Buffer;
+        if (_topFrameInCframe && RemoteReader.Pointer(batch, plan.CheckCframeOffset) != thread.Cframe) return false;
+        if (RemoteReader.Pointer(batch, plan.CheckTopOffset) != thread.TopFrame) return false;
+        return outermost == 0 || plan.CheckBackOffset < 0 || RemoteReader.Pointer(batch, plan.CheckBackOffset) == 0;
     }
 
     /// <summary>
@@ -223,7 +226,7 @@ internal sealed class TickBatch
         ulong previous = 0;
         foreach (var frame in raw)
         {
-            if (frame.Code != previous && _seenCodes.Add(frame.Code)) plan.Codes.Add(frame.Code);
+            if (frame.Code != previous && _seenCodes.Add(frame.Code)) plan.Codes.Add((frame.Code, frame.Globals));
             previous = frame.Code;
         }
         plan.Outermost = raw.Count > 0 ? raw[^1].Address : 0;
@@ -231,84 +234,99 @@ internal sealed class TickBatch
         plan.Walked = true;
     }
 
+    /// <summary>
+    /// Plans and reads the batch in three groups, each merged where neighbours allow (see <see cref="ReadPlan"/>):
+    /// the thread list and the GIL; then the frames and the code headers the cache doesn't trust yet; then the
+    /// checks, which must be read after the frames they vouch for.
+    /// </summary>
     private bool ReadBatch(int count)
     {
-        _ranges.Clear();
+        _read.Clear();
         _fetching.Clear();
         _fetchingIndex.Clear();
-        var bytes = 0;
-        Add(_runtime + (ulong)_layout.RuntimeInterpretersMain, PointerSize, ref bytes);
-        Add(_knownInterp + (ulong)_layout.InterpThreadsHead, PointerSize, ref bytes);
+        _head.Clear();
+        // From 3.11 the main interpreter is part of _PyRuntime, so the pointer to it never changes.
+        if (InterpIndex() >= 0) _head.Add(new RemoteRange(_runtime + (ulong)_layout.RuntimeInterpretersMain, PointerSize));
+        _head.Add(new RemoteRange(_knownInterp + (ulong)_layout.InterpThreadsHead, PointerSize));
         for (var i = 0; i < count; i++)
         {
-            Add(_knownTstates[i], _tstateSize, ref bytes);
-            if (_topFrameInCframe) Add(_knownCframes[i] + (ulong)_layout.CframeCurrentFrame, PointerSize, ref bytes);
+            _head.Add(new RemoteRange(_knownTstates[i], _tstateSize));
+            if (_topFrameInCframe) _head.Add(new RemoteRange(_knownCframes[i] + (ulong)_layout.CframeCurrentFrame, PointerSize));
         }
-        var gilOffset = -1;
-        if (_gil.Length > 0)
-        {
-            gilOffset = bytes;
-            Add(_gil.Address, _gil.Length, ref bytes);
-        }
+        if (_gil.Length > 0) _head.Add(_gil);
+        if (_headOffsets.Length < _head.Count) _headOffsets = new int[_head.Count * 2];
+        _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_head), _headOffsets);
+        _read.Barrier();
 
         var copied = 0;
         for (var i = 0; i < count; i++)
         {
             if (!_plans.TryGetValue(_knownTstates[i], out var plan)) continue;
             plan.Fetched = false;
-            if (!plan.Walked || bytes + PlanBytes(plan) > MaxBatchBytes) continue;
+            if (!plan.Walked || _read.Bytes + PlanBytes(plan) > MaxBatchBytes) continue;
             if (_copied.Length < copied + plan.Ranges.Count) Array.Resize(ref _copied, (copied + plan.Ranges.Count) * 2);
             plan.FirstRange = copied;
             plan.RangeCount = plan.Ranges.Count;
-            foreach (var range in plan.Ranges)
-            {
-                _copied[copied++] = new CopiedRange(range.Address, range.Length, bytes);
-                Add(range.Address, range.Length, ref bytes);
-            }
+            foreach (var range in plan.Ranges) _copied[copied++] = new CopiedRange(range.Address, range.Length, _read.Add(range.Address, range.Length));
             _fetching.Add(plan);
             _fetchingIndex.Add(i);
         }
-        foreach (var plan in _fetching)
-            foreach (var code in plan.Codes)
-                if (Headers.Plan(code))
-                {
-                    Headers.Place(code, bytes);
-                    Add(code, _headerSize, ref bytes);
-                }
+        PlanHeaders();
+        _read.Barrier();
+
         for (var f = 0; f < _fetching.Count; f++)
         {
             var plan = _fetching[f];
             var tstate = _knownTstates[_fetchingIndex[f]];
-            plan.CheckOffset = bytes;
             if (_topFrameInCframe)
             {
-                Add(tstate + (ulong)_layout.TstateCframe, PointerSize, ref bytes);
-                Add(_knownCframes[_fetchingIndex[f]] + (ulong)_layout.CframeCurrentFrame, PointerSize, ref bytes);
+                plan.CheckCframeOffset = _read.Add(tstate + (ulong)_layout.TstateCframe, PointerSize);
+                plan.CheckTopOffset = _read.Add(_knownCframes[_fetchingIndex[f]] + (ulong)_layout.CframeCurrentFrame, PointerSize);
             }
-            else Add(tstate + (ulong)_topFrameOffset, PointerSize, ref bytes);
-            if (_layout.Minor < 11 && plan.Outermost != 0) Add(plan.Outermost + (ulong)_layout.FrameBack, PointerSize, ref bytes);
+            else plan.CheckTopOffset = _read.Add(tstate + (ulong)_topFrameOffset, PointerSize);
+            plan.CheckBackOffset = _layout.Minor < 11 && plan.Outermost != 0 ? _read.Add(plan.Outermost + (ulong)_layout.FrameBack, PointerSize) : -1;
             plan.Fetched = true;
         }
 
-        if (_buffer.Length < bytes) _buffer = new byte[bytes * 2];
-        Headers.Filled(_buffer);
-        if (_memory.ReadMany(CollectionsMarshal.AsSpan(_ranges), _buffer) != _ranges.Count) return false;
-        GilOffset = gilOffset;
+        var read = _read.TryRead(_memory);
+        Headers.Filled(_read.Buffer);
+        if (!read) return false;
+        GilOffset = _gil.Length > 0 ? _headOffsets[_head.Count - 1] : -1;
         return true;
+    }
+
+    /// <summary>The code headers the fetching threads' walks will need and the cache can't vouch for, in address order.</summary>
+    private void PlanHeaders()
+    {
+        _headers.Clear();
+        _headerCodes.Clear();
+        var nowMs = Environment.TickCount64;
+        foreach (var plan in _fetching)
+            foreach (var (code, globals) in plan.Codes)
+                if (!_codes.Trusts(code, globals, nowMs) && Headers.Plan(code))
+                {
+                    _headers.Add(new RemoteRange(code, _codes.HeaderBytes));
+                    _headerCodes.Add(code);
+                }
+        if (_headerOffsets.Length < _headers.Count) _headerOffsets = new int[_headers.Count * 2];
+        _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_headers), _headerOffsets);
+        for (var i = 0; i < _headerCodes.Count; i++) Headers.Place(_headerCodes[i], _headerOffsets[i]);
     }
 
     private int PlanBytes(ThreadPlan plan)
     {
-        var total = plan.Codes.Count * _headerSize + 3 * PointerSize;
+        var total = plan.Codes.Count * _codes.HeaderBytes + 3 * PointerSize;
         foreach (var range in plan.Ranges) total += range.Length;
         return total;
     }
 
-    private void Add(ulong address, int length, ref int bytes)
-    {
-        _ranges.Add(new RemoteRange(address, length));
-        bytes += length;
-    }
+    /// <summary>Where the batch's head holds the main interpreter pointer (3.8-3.10 only; -1 after).</summary>
+    private int InterpIndex() => _layout.Minor < 11 ? 0 : -1;
+
+    private int ThreadsHeadIndex() => InterpIndex() + 1;
+
+    /// <summary>Where the head holds thread <paramref name="i"/>'s state; on 3.11-3.12 its cframe's current frame follows.</summary>
+    private int TstateIndex(int i) => ThreadsHeadIndex() + 1 + i * (_topFrameInCframe ? 2 : 1);
 
     private ulong CurrentFrameOf(ulong cframe)
     {

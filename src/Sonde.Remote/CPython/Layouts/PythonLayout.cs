@@ -61,6 +61,8 @@ public sealed record PythonLayout
     // PyFrameObject (3.8-3.10)
     public required int FrameBack { get; init; }
     public required int FrameCode { get; init; }
+    /// <summary><c>f_globals</c>: with the code object, what tells a frame's function from another whose code reuses a freed one's address.</summary>
+    public required int FrameGlobals { get; init; }
     public required int FrameLasti { get; init; }
     public required int FrameLineno { get; init; }
     public required int FrameLocalsPlus { get; init; }
@@ -72,6 +74,8 @@ public sealed record PythonLayout
     // _PyInterpreterFrame (3.11+)
     /// <summary><c>f_code</c> (3.11-3.12) or <c>f_executable</c> (3.13).</summary>
     public required int IFrameCode { get; init; }
+    /// <summary><c>f_globals</c>, as <see cref="FrameGlobals"/>.</summary>
+    public required int IFrameGlobals { get; init; }
     public required int IFramePrevious { get; init; }
     /// <summary><c>prev_instr</c> (3.11-3.12) or <c>instr_ptr</c> (3.13).</summary>
     public required int IFrameInstrPtr { get; init; }
