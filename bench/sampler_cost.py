@@ -2,9 +2,10 @@
 """The sampler's own CPU time per sample at stack depths 10, 50 and 200, Sonde against austin.
 
     bench/sampler_cost.py [--rounds 5] [--rate 1000] [--seconds 3] [--depths 10,50,200] [--pythons 3.11,3.12,3.13]
-                          [--compare PATH/sonde.dll:LABEL]
+                          [--distinct] [--compare PATH/sonde.dll:LABEL]
 
-One busy thread (workloads/deep_stack.py) holds exactly DEPTH frames the whole time. Sonde attaches with
+One busy thread (workloads/deep_stack.py) holds exactly DEPTH frames the whole time: one recursive function, or
+with --distinct a different function at every level, as in real code. Sonde attaches with
 `record -p PID`; austin with `austin -i INTERVAL -p PID` on CPython 3.10, the newest it reads. Each round runs
 every configuration once, back to back, and the table gives medians over rounds:
 - "thread" is Sonde's sampling thread's CPU (the summary line's "sampler CPU") per sample, waits included;
@@ -27,6 +28,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--depths", default="10,50,200")
     parser.add_argument("--pythons", default="3.11,3.12,3.13", help="CPythons for Sonde alone; 3.10 always runs with austin")
+    parser.add_argument("--distinct", action="store_true", help="a different function at every level of the stack")
     parser.add_argument("--compare", action="append", default=[], metavar="DLL:LABEL")
     args = parser.parse_args()
 
@@ -52,7 +54,7 @@ def main():
 
             def run_one(config):
                 depth, profiler = config
-                run = harness.run(path, harness.workload("deep_stack.py", depth, "--seconds", args.seconds), profiler,
+                run = harness.run(path, harness.workload("deep_stack.py", depth, "--seconds", args.seconds, *(["--distinct"] if args.distinct else [])), profiler,
                                   sonde_cmd=sonde, marker="burn", start_at_once=True)
                 harness.progress(f"round {round_index + 1}/{args.rounds} {label} depth {depth} {profiler.label}: "
                                  f"{run.samples} samples, {per_sample_us(run, 'process'):.2f} us/sample process"

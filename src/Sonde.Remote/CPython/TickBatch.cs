@@ -7,9 +7,10 @@ namespace Sonde.Remote.CPython;
 /// <summary>
 /// Reads, in one <c>process_vm_readv</c> with many ranges, everything a sampler tick usually needs: the
 /// interpreter's thread list as last seen, and for each thread walked last tick the frame bytes its walk used and
-/// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look, followed by the pointers
-/// that must not have changed meanwhile (the innermost frame, and on 3.8-3.10 the outermost frame's caller). The kernel copies the ranges in order, so those pointers are read
-/// after the frames, just as a separate read after the walk would read them. Whatever the batch missed (a new
+/// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look, followed by the
+/// pointers that must not have changed meanwhile (the innermost frame, and on 3.8-3.10 the outermost frame's
+/// caller). The kernel copies the ranges in order, so those pointers are read after the frames, just as a
+/// separate read after the walk would read them. Whatever the batch missed (a new
 /// thread, a deeper stack, a new code object) is read as before, and that walk is checked with reads of its own.
 /// </summary>
 internal sealed class TickBatch
@@ -67,9 +68,6 @@ internal sealed class TickBatch
 
     /// <summary>Where in <see cref="Buffer"/> the last <see cref="TryRead"/> put the GIL's bytes; -1 when it didn't read them.</summary>
     public int GilOffset { get; private set; } = -1;
-
-    /// <summary>How many ranges the last batch passed to the kernel, after merging neighbours.</summary>
-    public int LastRangeCount => _read.RangeCount;
 
     /// <summary>Reads these bytes of the GIL's state in every batch from now on, so the holder costs no read of its own.</summary>
     public void WatchGil(RemoteRange gil) => _gil = gil;
