@@ -23,6 +23,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     private readonly PythonLayout _layout = objects.Layout;
     private readonly int _headerSize = HeaderSize(objects.Layout);
     private int[] _offsets = new int[64];
+    private CodeInfo?[] _trusted = new CodeInfo?[64];
     private ulong _codeType;
 
     public int Count => _byAddress.Count;
@@ -36,17 +37,16 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     public int HeaderBytes => _headerSize;
 
     /// <summary>
-    /// Whether a frame running <paramref name="code"/> under <paramref name="globals"/> can be resolved from the cache
-    /// without reading the header. A code object can be freed, and its address reused by another, only when nothing
+    /// Whether a frame running this code object under <paramref name="globals"/> can be resolved from the cache
+    /// without reading its header. A code object can be freed, and its address reused by another, only when nothing
     /// runs it. The cache trusts an entry that has been known for <see cref="TrustAfterMs"/> (code made and dropped
     /// in a loop, such as exec'd templates, is read every time), that was checked within
     /// <see cref="ReverifyAfterMs"/>, and whose frames run under the same globals as when it was checked: the code
     /// of another module at the same address would run under that module's globals, which the first module's,
     /// still alive in sys.modules, can't share an address with.
     /// </summary>
-    public bool Trusts(ulong code, ulong globals, long nowMs) =>
-        _byAddress.TryGetValue(code, out var info) && info.Globals == globals
-        && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
+    public bool Trusts(CodeInfo info, ulong globals, long nowMs) =>
+        info.Globals == globals && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
 
     /// <summary>
     /// Appends a resolved frame per raw frame, in order. A header comes from <paramref name="prefetched"/> when it
@@ -57,15 +57,26 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks)
     {
         var nowMs = Environment.TickCount64;
+        var batch = prefetched is { Count: > 0 } ? prefetched : null;
         _offsetByAddress.Clear();
         _headers.Clear();
-        ulong previous = 0, previousGlobals = 0;
-        foreach (var frame in raw)
+        if (_trusted.Length < raw.Count) _trusted = new CodeInfo?[raw.Count * 2];
+        for (var i = 0; i < raw.Count; i++)
         {
+            var frame = raw[i];
             // Recursion repeats a code object frame after frame; one decision covers the run.
-            if (frame.Code == previous && frame.Globals == previousGlobals) continue;
-            (previous, previousGlobals) = (frame.Code, frame.Globals);
-            if (prefetched?.Contains(frame.Code) == true || Trusts(frame.Code, frame.Globals, nowMs)) continue;
+            if (i > 0 && frame.Code == raw[i - 1].Code && frame.Globals == raw[i - 1].Globals)
+            {
+                _trusted[i] = _trusted[i - 1];
+                continue;
+            }
+            _trusted[i] = null;
+            if (batch?.Contains(frame.Code) == true) continue;
+            if (_byAddress.TryGetValue(frame.Code, out var info) && Trusts(info, frame.Globals, nowMs))
+            {
+                _trusted[i] = info;
+                continue;
+            }
             if (!_offsetByAddress.TryAdd(frame.Code, _headers.Count)) continue;
             if (!RemoteReader.LooksLikeObjectPointer(frame.Code)) return false;
             _headers.Add(new RemoteRange(frame.Code, _headerSize));
@@ -73,29 +84,25 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         if ((_headers.Count > 0 || !checks.IsEmpty) && !ReadHeaders(checks)) return false;
 
         CodeInfo? last = null;
-        ulong lastAddress = 0, lastGlobals = 0;
-        foreach (var frame in raw)
+        for (var i = 0; i < raw.Count; i++)
         {
-            if (last is null || frame.Code != lastAddress || frame.Globals != lastGlobals)
+            var frame = raw[i];
+            if (i == 0 || frame.Code != raw[i - 1].Code || frame.Globals != raw[i - 1].Globals)
             {
-                last = Find(frame, prefetched, nowMs);
+                last = _trusted[i] ?? Verify(frame, batch, nowMs);
                 if (last is null) return false;
-                lastAddress = frame.Code;
-                lastGlobals = frame.Globals;
             }
-            resolved.Add(new RemoteFrame(last, last.LineForByteOffset(frame.ByteOffset), frame.Address));
+            resolved.Add(new RemoteFrame(last!, last!.LineForByteOffset(frame.ByteOffset), frame.Address));
         }
         return true;
     }
 
-    private CodeInfo? Find(in RawFrame frame, PrefetchedHeaders? prefetched, long nowMs)
+    /// <summary>Checks the frame's code object against the header this tick read for it.</summary>
+    private CodeInfo? Verify(in RawFrame frame, PrefetchedHeaders? batch, long nowMs)
     {
         if (_offsetByAddress.TryGetValue(frame.Code, out var slot))
             return Lookup(frame.Code, frame.Globals, _read.Buffer.AsSpan(_offsets[slot], _headerSize), nowMs);
-        if (prefetched is not null && prefetched.TryGet(frame.Code, _headerSize, out var header))
-            return Lookup(frame.Code, frame.Globals, header, nowMs);
-        // The first pass found the cache trusts it.
-        return _byAddress.GetValueOrDefault(frame.Code);
+        return batch is not null && batch.TryGet(frame.Code, _headerSize, out var header) ? Lookup(frame.Code, frame.Globals, header, nowMs) : null;
     }
 
     /// <summary>Reads the headers planned, then the checks, in one call.</summary>

@@ -193,7 +193,7 @@ public sealed class RemoteInterpreter
         var result = _walker.Walk(again, _raw, _reads);
         if (result != WalkResult.Complete) return result;
         if (!_batch.ReachesBase(thread.Address, _raw) || !Codes.Resolve(_raw, frames, null, [])) return WalkResult.Torn;
-        _batch.Learn(again, _reads.Used, _raw);
+        _batch.Learn(again, _reads.Used, _raw, frames);
         return WalkResult.Complete;
     }
 
@@ -231,7 +231,7 @@ public sealed class RemoteInterpreter
             resolved = Codes.Resolve(_raw, frames, null, checks[..count]);
         }
         if (!resolved) return WalkResult.Torn;
-        _batch.Learn(thread, _reads.Used, _raw);
+        _batch.Learn(thread, _reads.Used, _raw, frames);
         return WalkResult.Complete;
     }
 

@@ -11,8 +11,8 @@ internal sealed class ThreadPlan
     /// <summary>Frame bytes the last walk used, the range holding the innermost frame first.</summary>
     public List<RemoteRange> Ranges { get; } = [];
 
-    /// <summary>The distinct code objects of the last walk, each with the globals of a frame that ran it.</summary>
-    public List<(ulong Code, ulong Globals)> Codes { get; } = [];
+    /// <summary>The code objects of the last walk (a run of frames of one code object counted once), each with the globals its frames ran under.</summary>
+    public List<(CodeInfo Code, ulong Globals)> Codes { get; } = [];
 
     /// <summary>
     /// The last walk's outermost frame: the thread's base, which a walk that raced the thread must reach to be

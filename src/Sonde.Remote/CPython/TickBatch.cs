@@ -36,7 +36,6 @@ internal sealed class TickBatch
     private readonly List<ulong> _headerCodes = [];
     private readonly List<ThreadPlan> _fetching = [];
     private readonly List<int> _fetchingIndex = [];
-    private readonly HashSet<ulong> _seenCodes = [];
 
     private ulong _knownInterp;
     private int _knownCount;
@@ -203,8 +202,8 @@ internal sealed class TickBatch
         raw.Count > 0 && _plans.TryGetValue(tstate, out var plan) && plan.Outermost != 0
         && raw[^1].Address == plan.Outermost && raw[^1].Code == plan.OutermostCode;
 
-    /// <summary>Notes what a complete walk used, for the next tick's batch.</summary>
-    public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw)
+    /// <summary>Notes what a complete walk used, for the next tick's batch; <paramref name="resolved"/> ends with the walk's frames.</summary>
+    public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw, List<RemoteFrame> resolved)
     {
         if (!_plans.TryGetValue(thread.Address, out var plan)) _plans[thread.Address] = plan = new ThreadPlan();
         plan.Ranges.Clear();
@@ -219,14 +218,12 @@ internal sealed class TickBatch
             if (top.Address >= chunk && end <= chunk + ChunkMinimumSize)
                 plan.Ranges[0] = top with { Length = (int)(Math.Min(chunk + ChunkMinimumSize, end + GrowthSlack) - top.Address) };
         }
+        // Only runs of one code object (recursion) are folded here; the batch plans each header once anyway.
         plan.Codes.Clear();
-        _seenCodes.Clear();
-        ulong previous = 0;
-        foreach (var frame in raw)
-        {
-            if (frame.Code != previous && _seenCodes.Add(frame.Code)) plan.Codes.Add((frame.Code, frame.Globals));
-            previous = frame.Code;
-        }
+        var first = resolved.Count - raw.Count;
+        for (var i = 0; i < raw.Count; i++)
+            if (i == 0 || raw[i].Code != raw[i - 1].Code || raw[i].Globals != raw[i - 1].Globals)
+                plan.Codes.Add((resolved[first + i].Code, raw[i].Globals));
         plan.Outermost = raw.Count > 0 ? raw[^1].Address : 0;
         plan.OutermostCode = raw.Count > 0 ? raw[^1].Code : 0;
         plan.Walked = true;
@@ -301,10 +298,10 @@ internal sealed class TickBatch
         var nowMs = Environment.TickCount64;
         foreach (var plan in _fetching)
             foreach (var (code, globals) in plan.Codes)
-                if (!_codes.Trusts(code, globals, nowMs) && Headers.Plan(code))
+                if (!_codes.Trusts(code, globals, nowMs) && Headers.Plan(code.Address))
                 {
-                    _headers.Add(new RemoteRange(code, _codes.HeaderBytes));
-                    _headerCodes.Add(code);
+                    _headers.Add(new RemoteRange(code.Address, _codes.HeaderBytes));
+                    _headerCodes.Add(code.Address);
                 }
         if (_headerOffsets.Length < _headers.Count) _headerOffsets = new int[_headers.Count * 2];
         _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_headers), _headerOffsets);
