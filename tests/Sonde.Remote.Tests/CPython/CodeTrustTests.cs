@@ -50,11 +50,8 @@ public sealed class CodeTrustTests
     [Theory, MemberData(nameof(Pythons))]
     public void TrustedCodeCostsNoReadUntilItsCheckIsDue(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", Script], waitForLine: true);
-        var (memory, interpreter) = Attach(target);
-        interpreter.Codes.TrustAfterMs = 0;
-        interpreter.Codes.ReverifyAfterMs = 60_000;
+        using var target = StartTarget(label);
+        var (memory, interpreter) = Attach(target, trustAfterMs: 0, reverifyAfterMs: 60_000);
 
         var codes = WorkerStack(interpreter).Select(f => f.Code.Address).Distinct().ToList();
         memory.Ranges.Clear();
@@ -72,11 +69,8 @@ public sealed class CodeTrustTests
     [Theory, MemberData(nameof(Pythons))]
     public void NewCodeIsReadUntilItHasBeenKnownForAWhile(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", Script], waitForLine: true);
-        var (memory, interpreter) = Attach(target);
-        interpreter.Codes.TrustAfterMs = 60_000;
-        interpreter.Codes.ReverifyAfterMs = 60_000;
+        using var target = StartTarget(label);
+        var (memory, interpreter) = Attach(target, trustAfterMs: 60_000, reverifyAfterMs: 60_000);
 
         var alpha = ulong.Parse(target.FirstLine!);
         for (var tick = 0; tick < 3; tick++)
@@ -90,12 +84,9 @@ public sealed class CodeTrustTests
     [Theory, MemberData(nameof(Pythons))]
     public void AFunctionWhoseCodeReusesATrustedAddressIsNamedRight(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", Script], waitForLine: true);
-        var (_, interpreter) = Attach(target);
+        using var target = StartTarget(label);
         // Trust everything at once and for good: only the globals can tell the new function from the old.
-        interpreter.Codes.TrustAfterMs = 0;
-        interpreter.Codes.ReverifyAfterMs = long.MaxValue / 2;
+        var (_, interpreter) = Attach(target, trustAfterMs: 0, reverifyAfterMs: long.MaxValue / 2);
 
         var previous = ulong.Parse(target.FirstLine!);
         string[] names = ["bravo", "charlie", "delta", "echo"];
@@ -114,11 +105,18 @@ public sealed class CodeTrustTests
         if (reused == 0) Assert.Skip($"CPython {label} gave every new code object a new address, so there was no reuse to check");
     }
 
-    private static (CountingMemory Memory, RemoteInterpreter Interpreter) Attach(TargetProcess target)
+    private static TargetProcess StartTarget(string label) =>
+        TargetProcess.Start(PythonInstalls.Require(label).Path!, ["-c", Script], waitForLine: true);
+
+    /// <summary>An interpreter reader whose code cache trusts on the test's terms, over memory that counts its reads.</summary>
+    private static (CountingMemory Memory, RemoteInterpreter Interpreter) Attach(TargetProcess target, long trustAfterMs, long reverifyAfterMs)
     {
         var attached = PythonTarget.Attach(target.Id);
         var memory = new CountingMemory(new ProcessVmMemory(target.Id));
-        return (memory, new RemoteInterpreter(memory, attached.Interpreter.Layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins));
+        var interpreter = new RemoteInterpreter(memory, attached.Interpreter.Layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins);
+        interpreter.Codes.TrustAfterMs = trustAfterMs;
+        interpreter.Codes.ReverifyAfterMs = reverifyAfterMs;
+        return (memory, interpreter);
     }
 
     /// <summary>One sampler tick; the frames of the thread named worker, innermost first.</summary>
