@@ -81,9 +81,7 @@ internal sealed class FrameReads(IProcessMemory memory)
             var lastEnd = last.Address + (ulong)last.Length;
             var firstPage = Math.Min(address, last.Address) & PageMask;
             var lastPage = (Math.Max(end, lastEnd) - 1) & PageMask;
-            // Both ranges lie within pages that touch: the union covers no page neither of them reached.
-            if ((address & PageMask) <= ((lastEnd - 1) & PageMask) + 4096 && (last.Address & PageMask) <= ((end - 1) & PageMask) + 4096
-                && lastPage - firstPage <= (ulong)(MaxMergedPages * 4096))
+            if (last.TouchesPagesOf(new RemoteRange(address, length)) && lastPage - firstPage <= (ulong)(MaxMergedPages * 4096))
             {
                 var start = Math.Min(address, last.Address);
                 _used[^1] = new RemoteRange(start, (int)(Math.Max(end, lastEnd) - start));

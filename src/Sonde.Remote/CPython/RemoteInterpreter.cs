@@ -151,6 +151,7 @@ public sealed class RemoteInterpreter
     {
         var start = frames.Count;
         var result = WalkOnce(thread, frames);
+        if (result != WalkResult.Torn) return result;
         var topFrameAt = TopFramePointerAddress(thread);
         for (var attempt = 0; result == WalkResult.Torn && topFrameAt != 0 && attempt < SnapshotAttempts; attempt++)
         {

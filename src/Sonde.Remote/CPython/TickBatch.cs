@@ -33,7 +33,6 @@ internal sealed class TickBatch
     private readonly ReadPlan _read = new();
     private readonly List<RemoteRange> _head = [];
     private readonly List<RemoteRange> _headers = [];
-    private readonly List<ulong> _headerCodes = [];
     private readonly List<ThreadPlan> _fetching = [];
     private readonly List<int> _fetchingIndex = [];
 
@@ -294,18 +293,14 @@ internal sealed class TickBatch
     private void PlanHeaders()
     {
         _headers.Clear();
-        _headerCodes.Clear();
         var nowMs = Environment.TickCount64;
         foreach (var plan in _fetching)
             foreach (var (code, globals) in plan.Codes)
                 if (!_codes.Trusts(code, globals, nowMs) && Headers.Plan(code.Address))
-                {
                     _headers.Add(new RemoteRange(code.Address, _codes.HeaderBytes));
-                    _headerCodes.Add(code.Address);
-                }
         if (_headerOffsets.Length < _headers.Count) _headerOffsets = new int[_headers.Count * 2];
         _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_headers), _headerOffsets);
-        for (var i = 0; i < _headerCodes.Count; i++) Headers.Place(_headerCodes[i], _headerOffsets[i]);
+        for (var i = 0; i < _headers.Count; i++) Headers.Place(_headers[i].Address, _headerOffsets[i]);
     }
 
     private int PlanBytes(ThreadPlan plan)

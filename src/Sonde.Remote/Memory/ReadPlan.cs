@@ -10,8 +10,6 @@ namespace Sonde.Remote.Memory;
 /// </summary>
 internal sealed class ReadPlan
 {
-    private const ulong PageMask = ~4095UL;
-    private const ulong PageSize = 4096;
     private const int MaxMergedBytes = 64 * 1024;
 
     private readonly List<RemoteRange> _ranges = [];
@@ -46,8 +44,7 @@ internal sealed class ReadPlan
             var last = _ranges[^1];
             var lastEnd = last.Address + (ulong)last.Length;
             var mergedEnd = Math.Max(end, lastEnd);
-            if (address >= last.Address && (address & PageMask) <= ((lastEnd - 1) & PageMask) + PageSize
-                && mergedEnd - last.Address <= MaxMergedBytes)
+            if (address >= last.Address && last.TouchesPagesOf(new RemoteRange(address, length)) && mergedEnd - last.Address <= MaxMergedBytes)
             {
                 var lastOffset = Bytes - last.Length;
                 _ranges[^1] = last with { Length = (int)(mergedEnd - last.Address) };
