@@ -42,7 +42,12 @@ public sealed class CodeInfo
     /// <summary>The globals of the frame that ran it when it was last checked.</summary>
     internal ulong Globals { get; private set; }
 
+    /// <summary>A header read at its address found another code object there.</summary>
+    internal bool Replaced { get; private set; }
+
     internal void Verified(ulong globals, long nowMs) => (Globals, VerifiedAtMs) = (globals, nowMs);
+
+    internal void Replace() => Replaced = true;
 
     /// <summary>Free slot for consumers that map this code object to their own ids (one entry per line).</summary>
     public object? ConsumerCache { get; set; }

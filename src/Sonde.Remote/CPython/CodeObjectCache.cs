@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
 
@@ -43,21 +44,25 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// in a loop, such as exec'd templates, is read every time), that was checked within
     /// <see cref="ReverifyAfterMs"/>, and whose frames run under the same globals as when it was checked: the code
     /// of another module at the same address would run under that module's globals, which the first module's,
-    /// still alive in sys.modules, can't share an address with.
+    /// still alive in sys.modules, can't share an address with. A code object found replaced at its address is
+    /// never trusted again.
     /// </summary>
     public bool Trusts(CodeInfo info, ulong globals, long nowMs) =>
-        info.Globals == globals && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
+        !info.Replaced && info.Globals == globals && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
 
     /// <summary>
     /// Appends a resolved frame per raw frame, in order. A header comes from <paramref name="prefetched"/> when it
     /// is there, from the cache when the cache trusts it, and is read now otherwise, together with
     /// <paramref name="checks"/>, which are read after the headers. False when a check no longer holds, or a code
-    /// object can't be read or isn't one.
+    /// object can't be read or isn't one. <paramref name="last"/> is the thread's last walk (see
+    /// <see cref="TryResolveTrusted"/>).
     /// </summary>
-    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks)
+    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks, LastWalk last)
     {
         var nowMs = Environment.TickCount64;
         var batch = prefetched is { Count: > 0 } ? prefetched : null;
+        last.TrustedUntilMs = 0;
+        if (batch is null && checks.IsEmpty && TryResolveTrusted(raw, resolved, last, nowMs)) return true;
         _offsetByAddress.Clear();
         _headers.Clear();
         if (_trusted.Length < raw.Count) _trusted = new CodeInfo?[raw.Count * 2];
@@ -83,17 +88,58 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         }
         if ((_headers.Count > 0 || !checks.IsEmpty) && !ReadHeaders(checks)) return false;
 
-        CodeInfo? last = null;
+        CodeInfo? code = null;
         for (var i = 0; i < raw.Count; i++)
         {
             var frame = raw[i];
             if (i == 0 || frame.Code != raw[i - 1].Code || frame.Globals != raw[i - 1].Globals)
             {
-                last = _trusted[i] ?? Verify(frame, batch, nowMs);
-                if (last is null) return false;
+                code = _trusted[i] ?? Verify(frame, batch, nowMs);
+                if (code is null) return false;
             }
-            resolved.Add(new RemoteFrame(last!, last!.LineForByteOffset(frame.ByteOffset), frame.Address));
+            resolved.Add(new RemoteFrame(code!, code!.LineForByteOffset(frame.ByteOffset), frame.Address));
         }
+        return true;
+    }
+
+    /// <summary>
+    /// The usual tick, in one pass: every frame's code object is trusted, and needs no read. Consecutive walks
+    /// of a thread mostly share their outer frames, so a frame running the same code under the same globals as
+    /// the frame at its height from the base in the thread's <paramref name="last"/> walk takes the code object
+    /// from there rather than from a lookup by address, and, at the same instruction, its line too. Notes until
+    /// when all of them stay trusted, which spares the next batch a look at each. False, with nothing appended,
+    /// when some header must be read.
+    /// </summary>
+    private bool TryResolveTrusted(List<RawFrame> raw, List<RemoteFrame> resolved, LastWalk last, long nowMs)
+    {
+        var frames = CollectionsMarshal.AsSpan(raw);
+        var lastFrames = last.Frames;
+        var lastCodes = last.Codes;
+        var lastLines = last.Lines;
+        var start = resolved.Count;
+        var verifiedSince = long.MaxValue;
+        CodeInfo? code = null;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            ref readonly var frame = ref frames[i];
+            var fromBase = frames.Length - 1 - i;
+            var same = fromBase < lastFrames.Length && lastFrames[fromBase].Code == frame.Code && lastFrames[fromBase].Globals == frame.Globals;
+            if (i == 0 || frame.Code != frames[i - 1].Code || frame.Globals != frames[i - 1].Globals)
+            {
+                code = same ? lastCodes[fromBase] : null;
+                if ((code is null && !_byAddress.TryGetValue(frame.Code, out code)) || !Trusts(code, frame.Globals, nowMs))
+                {
+                    resolved.RemoveRange(start, resolved.Count - start);
+                    return false;
+                }
+                verifiedSince = Math.Min(verifiedSince, code.VerifiedAtMs);
+            }
+            var line = same && lastFrames[fromBase].ByteOffset == frame.ByteOffset && ReferenceEquals(lastCodes[fromBase], code)
+                ? lastLines[fromBase]
+                : code!.LineForByteOffset(frame.ByteOffset);
+            resolved.Add(new RemoteFrame(code!, line, frame.Address));
+        }
+        if (verifiedSince != long.MaxValue) last.TrustedUntilMs = verifiedSince + ReverifyAfterMs;
         return true;
     }
 
@@ -110,7 +156,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     {
         _read.Clear();
         if (_offsets.Length < _headers.Count) _offsets = new int[_headers.Count * 2];
-        _read.AddInAddressOrder(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headers), _offsets);
+        _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_headers), _offsets);
         _read.Barrier();
         Span<int> checkOffsets = stackalloc int[checks.Length];
         for (var i = 0; i < checks.Length; i++) checkOffsets[i] = _read.Add(checks[i].Address, CheckSize);
@@ -123,10 +169,15 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     private CodeInfo? Lookup(ulong address, ulong globals, ReadOnlySpan<byte> header, long nowMs)
     {
         var identity = IdentityOf(header);
-        if (_byAddress.TryGetValue(address, out var cached) && cached.Identity == identity)
+        if (_byAddress.TryGetValue(address, out var cached))
         {
-            cached.Verified(globals, nowMs);
-            return cached;
+            if (cached.Identity == identity)
+            {
+                cached.Verified(globals, nowMs);
+                return cached;
+            }
+            // Walks remember code objects (LastWalk), so the one this address held must never be trusted again.
+            cached.Replace();
         }
         if (!IsCodeType(identity.Type)) return null;
 

@@ -14,7 +14,11 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
         objects.Layout.FrameExecuting, objects.Layout.FrameState,
     }.Max() + 8;
 
-    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
+    /// <summary>Always 0: the walk ends where a frame's <c>f_back</c> is null.</summary>
+    public ulong OutermostCaller => 0;
+
+    /// <summary>The known base saves nothing here: the base frame must be read anyway, and nothing lies below it.</summary>
+    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, List<RawFrame> frames, FrameReads reads)
     {
         Span<byte> block = stackalloc byte[_frameSize];
         var address = thread.TopFrame;

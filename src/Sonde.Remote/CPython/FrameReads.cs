@@ -4,9 +4,8 @@ namespace Sonde.Remote.CPython;
 
 /// <summary>
 /// How a walker gets frame bytes during one walk: from what this tick's batched read already brought over, or,
-/// failing that, with a read of its own. It notes both which ranges the walk used, so the next tick can fetch
-/// them in its batch, and whether the walk read anything itself, since a consistency check read in the batch
-/// only covers what the batch read before it.
+/// failing that, with a read of its own. It notes which ranges the walk used, so the next tick can fetch them in
+/// its batch.
 /// </summary>
 internal sealed class FrameReads(IProcessMemory memory)
 {
@@ -20,14 +19,21 @@ internal sealed class FrameReads(IProcessMemory memory)
     private int _first;
     private int _count;
     private int _hint;
+    // Frames used one after another from the same fetched range are recorded together, once (see UsedFromRange).
+    private ulong _pendingStart;
+    private ulong _pendingEnd;
 
     public IProcessMemory Memory => memory;
 
     /// <summary>The ranges the walk used, in the order it first used them, neighbours merged.</summary>
-    public List<RemoteRange> Used => _used;
-
-    /// <summary>True when the walk read the target itself.</summary>
-    public bool ReadOwn { get; private set; }
+    public List<RemoteRange> Used
+    {
+        get
+        {
+            Flush();
+            return _used;
+        }
+    }
 
     /// <summary>Starts a walk that may use <paramref name="count"/> ranges of <paramref name="table"/> from <paramref name="first"/>.</summary>
     public void Begin(byte[] buffer, CopiedRange[] table, int first, int count)
@@ -37,8 +43,8 @@ internal sealed class FrameReads(IProcessMemory memory)
         _first = first;
         _count = count;
         _hint = 0;
+        _pendingStart = _pendingEnd = 0;
         _used.Clear();
-        ReadOwn = false;
     }
 
     /// <summary>Starts a walk with nothing fetched beforehand.</summary>
@@ -47,24 +53,64 @@ internal sealed class FrameReads(IProcessMemory memory)
     /// <summary>The bytes at <paramref name="address"/> if this tick's batch brought them over; empty otherwise.</summary>
     public ReadOnlySpan<byte> Prefetched(ulong address, int length)
     {
+        var range = PrefetchedRange(address, length, out var start);
+        return range.IsEmpty ? range : range.Slice((int)(address - start), length);
+    }
+
+    /// <summary>
+    /// The whole range this tick's batch brought over that holds the bytes at <paramref name="address"/>, and where
+    /// it starts; empty when none does. Those bytes are noted as used, and so must be any others the caller takes
+    /// from the range (see <see cref="UsedFromRange"/>) before it calls this object again.
+    /// </summary>
+    public ReadOnlySpan<byte> PrefetchedRange(ulong address, int length, out ulong rangeStart)
+    {
         // A walk visits the ranges in the order the previous walk recorded them: mostly the one it used last, or the next.
         for (var n = 0; n < _count; n++)
         {
             var i = _hint + n;
             if (i >= _count) i -= _count;
-            var range = _prefetched[_first + i];
+            ref readonly var range = ref _prefetched[_first + i];
             if (address < range.Address || address + (ulong)length > range.Address + (ulong)range.Length) continue;
-            _hint = i;
-            Record(address, length);
-            return _buffer.AsSpan(range.Offset + (int)(address - range.Address), length);
+            if (n > 0)
+            {
+                Flush();
+                _hint = i;
+            }
+            UsedFromRange(address, length);
+            rangeStart = range.Address;
+            return _buffer.AsSpan(range.Offset, range.Length);
         }
+        rangeStart = 0;
         return [];
     }
 
-    /// <summary>Reads from the target now; the walk is then no longer covered by the batch's consistency check.</summary>
+    /// <summary>
+    /// Notes bytes used from the range <see cref="PrefetchedRange"/> returned last. Their span lies within that
+    /// range, which was read whole, so it is recorded as one range when the walk moves elsewhere, not frame by frame.
+    /// </summary>
+    public void UsedFromRange(ulong address, int length)
+    {
+        var end = address + (ulong)length;
+        if (_pendingEnd == 0) (_pendingStart, _pendingEnd) = (address, end);
+        else
+        {
+            if (address < _pendingStart) _pendingStart = address;
+            if (end > _pendingEnd) _pendingEnd = end;
+        }
+    }
+
+    private void Flush()
+    {
+        if (_pendingEnd == 0) return;
+        var (start, end) = (_pendingStart, _pendingEnd);
+        _pendingStart = _pendingEnd = 0;
+        Record(start, (int)(end - start));
+    }
+
+    /// <summary>Reads from the target now.</summary>
     public bool Read(ulong address, Span<byte> destination)
     {
-        ReadOwn = true;
+        Flush();
         return memory.TryRead(address, destination);
     }
 
@@ -74,6 +120,7 @@ internal sealed class FrameReads(IProcessMemory memory)
     /// </summary>
     public void Record(ulong address, int length)
     {
+        Flush();
         var end = address + (ulong)length;
         if (_used.Count > 0)
         {

@@ -17,21 +17,45 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
     private ulong _windowStart;
     private int _windowLength;
 
-    public WalkResult Walk(in RemoteThread thread, List<RawFrame> frames, FrameReads reads)
+    public ulong OutermostCaller { get; private set; }
+
+    /// <summary>
+    /// Stops at the known base when it meets it again: the same frame running the same code, owned by the thread
+    /// (a thread-owned frame's link to its caller is set once, when it is pushed; a generator's changes at every
+    /// resumption), and linking to the same caller. From 3.12 that caller is the C-stack frame the thread entered
+    /// Python from, which the last walk found leads no further, and not reading it saves a range per tick.
+    /// </summary>
+    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, List<RawFrame> frames, FrameReads reads)
     {
         _windowLength = 0;
+        OutermostCaller = 0;
         var frameSize = _layout.IFrameSize;
         Span<byte> single = stackalloc byte[frameSize];
         Span<byte> generator = stackalloc byte[frameSize + _layout.GenIFrame - _layout.GenFrameState];
+        // The batch's range the last frame came from: a thread's frames mostly sit one below the other in it.
+        ReadOnlySpan<byte> fetched = default;
+        ulong fetchedStart = 0;
         var address = thread.TopFrame;
         for (var depth = 0; address != 0; depth++)
         {
             if (depth >= IFrameWalker.MaxDepth) return WalkResult.TooDeep;
             if (!RemoteReader.LooksLikeObjectPointer(address)) return WalkResult.Torn;
-            var block = FrameBytes(address, frameSize, thread.DatastackChunk, single, reads);
+            scoped ReadOnlySpan<byte> block;
+            var offset = address - fetchedStart;
+            if (offset < (ulong)fetched.Length && (ulong)fetched.Length - offset >= (ulong)frameSize)
+            {
+                block = fetched.Slice((int)offset, frameSize);
+                reads.UsedFromRange(address, frameSize);
+            }
+            else
+            {
+                fetched = reads.PrefetchedRange(address, frameSize, out fetchedStart);
+                block = fetched.IsEmpty ? FrameBytes(address, frameSize, thread.DatastackChunk, single, reads) : fetched.Slice((int)(address - fetchedStart), frameSize);
+            }
             if (block.IsEmpty) return WalkResult.Torn;
             if (block[_layout.IFrameOwner] == _layout.FrameOwnedByGenerator)
             {
+                fetched = default;
                 block = GeneratorFrameBytes(address, generator, reads);
                 if (block.IsEmpty) return WalkResult.Torn;
             }
@@ -47,6 +71,10 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
                 var byteOffset = (long)(instruction - code - (ulong)_layout.CodeCodeAdaptive);
                 frames.Add(new RawFrame(address, code, byteOffset is >= 0 and < int.MaxValue ? (int)byteOffset : -1,
                     RemoteReader.Pointer(block, _layout.IFrameGlobals)));
+                OutermostCaller = previous;
+                if (address == knownBase.Frame && code == knownBase.Code && previous == knownBase.Caller
+                    && block[_layout.IFrameOwner] == _layout.FrameOwnedByThread)
+                    return WalkResult.Complete;
             }
             address = previous;
         }
@@ -76,10 +104,9 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
         return (sbyte)bytes[0] == _layout.FrameStateExecuting ? bytes[lead..] : [];
     }
 
+    /// <summary>A frame the batch didn't bring over: from the window of the thread's data stack read last, or read now.</summary>
     private ReadOnlySpan<byte> FrameBytes(ulong address, int frameSize, ulong chunk, Span<byte> single, FrameReads reads)
     {
-        var prefetched = reads.Prefetched(address, frameSize);
-        if (!prefetched.IsEmpty) return prefetched;
         if (address >= _windowStart && address + (ulong)frameSize <= _windowStart + (ulong)_windowLength)
         {
             reads.Record(address, frameSize);

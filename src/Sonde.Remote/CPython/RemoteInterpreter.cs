@@ -191,48 +191,40 @@ public sealed class RemoteInterpreter
         _raw.Clear();
         _reads.Begin(_snapshot.Buffer, _snapshotTable, 0, count);
         var again = thread with { TopFrame = RemoteReader.Pointer(_snapshot.Buffer, topFrameOffset) };
-        var result = _walker.Walk(again, _raw, _reads);
+        var plan = _batch.PlanOf(thread.Address);
+        var result = _walker.Walk(again, plan.Base, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        if (!_batch.ReachesBase(thread.Address, _raw) || !Codes.Resolve(_raw, frames, null, [])) return WalkResult.Torn;
-        _batch.Learn(again, _reads.Used, _raw, frames);
+        if (!TickBatch.ReachesBase(plan, _raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last)) return WalkResult.Torn;
+        _batch.Learn(plan, again, _reads.Used, _raw, frames, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
 
     private WalkResult WalkOnce(in RemoteThread thread, List<RemoteFrame> frames)
     {
         _raw.Clear();
-        var plan = _batch.TakeFetched(thread.Address);
-        if (plan is null) _reads.Begin();
-        else _reads.Begin(_batch.Buffer, _batch.Copied, plan.FirstRange, plan.RangeCount);
-        var result = _walker.Walk(thread, _raw, _reads);
+        var plan = _batch.PlanOf(thread.Address);
+        var fetched = plan.TakeFetched();
+        if (fetched) _reads.Begin(_batch.Buffer, _batch.Copied, plan.FirstRange, plan.RangeCount);
+        else _reads.Begin();
+        var result = _walker.Walk(thread, plan.Base, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        var outermost = _raw.Count > 0 ? _raw[^1].Address : 0;
-        bool resolved;
-        if (plan is not null && !_reads.ReadOwn && (Layout.Minor >= 11 || outermost == plan.Outermost))
+        // A walk that reached the thread's known base holds together (see TickBatch.ReachesBase), and a thread with
+        // no frame has nothing to tear. Otherwise, a thread that moved on while we walked (a generator that yielded,
+        // a call that returned) can leave a chain cut short that still looks whole: the pointers that led to its
+        // innermost frame must not have changed, which a read after the walk confirms. Before 3.11 a coroutine
+        // that yielded and was resumed while we read it keeps its innermost frame, but the walk may have read its
+        // f_back while it was unlinked: the frame where the walk stopped must still have no caller. From 3.11 the
+        // walker catches this from the generator's state and link.
+        Span<PointerCheck> checks = stackalloc PointerCheck[3];
+        var count = 0;
+        if (_raw.Count > 0 && !TickBatch.ReachesBase(plan, _raw))
         {
-            // Everything the walk used came from the batch, which read the checks after it.
-            if (!_batch.ChecksHold(plan, thread, outermost) && !_batch.ReachesBase(thread.Address, _raw)) return WalkResult.Torn;
-            resolved = Codes.Resolve(_raw, frames, _batch.Headers, []);
+            count = TopFrameChecks(thread, checks);
+            if (Layout.Minor < 11) checks[count++] = new PointerCheck(_raw[^1].Address + (ulong)Layout.FrameBack, 0);
         }
-        else
-        {
-            // A thread that moved on while we walked (a generator that yielded, a call that returned) can leave a
-            // chain cut short that still looks whole: the pointers that led to its innermost frame must not have
-            // changed. Before 3.11 a coroutine that yielded and was resumed while we read it keeps its innermost
-            // frame, but the walk may have read its f_back while it was unlinked: the frame where the walk stopped
-            // must still have no caller. From 3.11 the walker catches this from the generator's state and link.
-            // A walk that reached the thread's known base needs no checks (see TickBatch.ReachesBase).
-            Span<PointerCheck> checks = stackalloc PointerCheck[3];
-            var count = 0;
-            if (!_batch.ReachesBase(thread.Address, _raw))
-            {
-                count = TopFrameChecks(thread, checks);
-                if (Layout.Minor < 11 && outermost != 0) checks[count++] = new PointerCheck(outermost + (ulong)Layout.FrameBack, 0);
-            }
-            resolved = Codes.Resolve(_raw, frames, null, checks[..count]);
-        }
+        var resolved = Codes.Resolve(_raw, frames, fetched ? _batch.Headers : null, checks[..count], plan.Last);
         if (!resolved) return WalkResult.Torn;
-        _batch.Learn(thread, _reads.Used, _raw, frames);
+        _batch.Learn(plan, thread, _reads.Used, _raw, frames, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
 

@@ -7,11 +7,10 @@ namespace Sonde.Remote.CPython;
 /// <summary>
 /// Reads, in one <c>process_vm_readv</c> with many ranges, everything a sampler tick usually needs: the
 /// interpreter's thread list as last seen, and for each thread walked last tick the frame bytes its walk used and
-/// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look, followed by the
-/// pointers that must not have changed meanwhile (the innermost frame, and on 3.8-3.10 the outermost frame's
-/// caller). The kernel copies the ranges in order, so those pointers are read after the frames, just as a
-/// separate read after the walk would read them. Whatever the batch missed (a new
-/// thread, a deeper stack, a new code object) is read as before, and that walk is checked with reads of its own.
+/// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look. A walk of these bytes
+/// that ends at the thread's known base needs no further reads (see <see cref="ReachesBase"/>); any other walk is
+/// checked with a read after it. Whatever the batch missed (a new thread, a deeper stack, a new code object) is
+/// read as before.
 /// </summary>
 internal sealed class TickBatch
 {
@@ -34,7 +33,6 @@ internal sealed class TickBatch
     private readonly List<RemoteRange> _head = [];
     private readonly List<RemoteRange> _headers = [];
     private readonly List<ThreadPlan> _fetching = [];
-    private readonly List<int> _fetchingIndex = [];
 
     private ulong _knownInterp;
     private int _knownCount;
@@ -170,21 +168,11 @@ internal sealed class TickBatch
                 if (!threads.Exists(t => t.Address == tstate)) _plans.Remove(tstate);
     }
 
-    /// <summary>The thread's plan when this tick's batch fetched for it; it is then used up.</summary>
-    public ThreadPlan? TakeFetched(ulong tstate)
+    /// <summary>What the thread's last complete walk used, and what this tick's batch fetched for it.</summary>
+    public ThreadPlan PlanOf(ulong tstate)
     {
-        if (!_plans.TryGetValue(tstate, out var plan) || !plan.Fetched) return null;
-        plan.Fetched = false;
+        if (!_plans.TryGetValue(tstate, out var plan)) _plans[tstate] = plan = new ThreadPlan();
         return plan;
-    }
-
-    /// <summary>Whether the pointers read at the end of the batch still say what the thread's walk assumed.</summary>
-    public bool ChecksHold(ThreadPlan plan, in RemoteThread thread, ulong outermost)
-    {
-        var batch = _read.Buffer;
-        if (_topFrameInCframe && RemoteReader.Pointer(batch, plan.CheckCframeOffset) != thread.Cframe) return false;
-        if (RemoteReader.Pointer(batch, plan.CheckTopOffset) != thread.TopFrame) return false;
-        return outermost == 0 || plan.CheckBackOffset < 0 || RemoteReader.Pointer(batch, plan.CheckBackOffset) == 0;
     }
 
     /// <summary>
@@ -197,14 +185,15 @@ internal sealed class TickBatch
     /// thread's callers. What a kept walk can get wrong is how far it is out of date: its innermost frames are
     /// those of a few microseconds ago.
     /// </summary>
-    public bool ReachesBase(ulong tstate, List<RawFrame> raw) =>
-        raw.Count > 0 && _plans.TryGetValue(tstate, out var plan) && plan.Outermost != 0
-        && raw[^1].Address == plan.Outermost && raw[^1].Code == plan.OutermostCode;
+    public static bool ReachesBase(ThreadPlan plan, List<RawFrame> raw) =>
+        raw.Count > 0 && plan.Base.Frame != 0 && raw[^1].Address == plan.Base.Frame && raw[^1].Code == plan.Base.Code;
 
-    /// <summary>Notes what a complete walk used, for the next tick's batch; <paramref name="resolved"/> ends with the walk's frames.</summary>
-    public void Learn(in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw, List<RemoteFrame> resolved)
+    /// <summary>
+    /// Notes what a complete walk used, for the next tick's batch; <paramref name="resolved"/> ends with the walk's
+    /// frames, and <paramref name="outermostCaller"/> is what the outermost frame's link to its caller held.
+    /// </summary>
+    public void Learn(ThreadPlan plan, in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw, List<RemoteFrame> resolved, ulong outermostCaller)
     {
-        if (!_plans.TryGetValue(thread.Address, out var plan)) _plans[thread.Address] = plan = new ThreadPlan();
         plan.Ranges.Clear();
         plan.Ranges.AddRange(used);
         var chunk = thread.DatastackChunk;
@@ -217,27 +206,19 @@ internal sealed class TickBatch
             if (top.Address >= chunk && end <= chunk + ChunkMinimumSize)
                 plan.Ranges[0] = top with { Length = (int)(Math.Min(chunk + ChunkMinimumSize, end + GrowthSlack) - top.Address) };
         }
-        // Only runs of one code object (recursion) are folded here; the batch plans each header once anyway.
-        plan.Codes.Clear();
-        var first = resolved.Count - raw.Count;
-        for (var i = 0; i < raw.Count; i++)
-            if (i == 0 || raw[i].Code != raw[i - 1].Code || raw[i].Globals != raw[i - 1].Globals)
-                plan.Codes.Add((resolved[first + i].Code, raw[i].Globals));
-        plan.Outermost = raw.Count > 0 ? raw[^1].Address : 0;
-        plan.OutermostCode = raw.Count > 0 ? raw[^1].Code : 0;
+        plan.Last.Remember(raw, resolved);
+        plan.Base = raw.Count > 0 ? new KnownBase(raw[^1].Address, raw[^1].Code, outermostCaller) : KnownBase.None;
         plan.Walked = true;
     }
 
     /// <summary>
-    /// Plans and reads the batch in three groups, each merged where neighbours allow (see <see cref="ReadPlan"/>):
-    /// the thread list and the GIL; then the frames and the code headers the cache doesn't trust yet; then the
-    /// checks, which must be read after the frames they vouch for.
+    /// Plans and reads the batch in two groups, each merged where neighbours allow (see <see cref="ReadPlan"/>):
+    /// the thread list and the GIL, then the frames and the code headers the cache doesn't trust yet.
     /// </summary>
     private bool ReadBatch(int count)
     {
         _read.Clear();
         _fetching.Clear();
-        _fetchingIndex.Clear();
         _head.Clear();
         // From 3.11 the main interpreter is part of _PyRuntime, so the pointer to it never changes.
         if (InterpIndex() >= 0) _head.Add(new RemoteRange(_runtime + (ulong)_layout.RuntimeInterpretersMain, PointerSize));
@@ -263,24 +244,9 @@ internal sealed class TickBatch
             plan.RangeCount = plan.Ranges.Count;
             foreach (var range in plan.Ranges) _copied[copied++] = new CopiedRange(range.Address, range.Length, _read.Add(range.Address, range.Length));
             _fetching.Add(plan);
-            _fetchingIndex.Add(i);
-        }
-        PlanHeaders();
-        _read.Barrier();
-
-        for (var f = 0; f < _fetching.Count; f++)
-        {
-            var plan = _fetching[f];
-            var tstate = _knownTstates[_fetchingIndex[f]];
-            if (_topFrameInCframe)
-            {
-                plan.CheckCframeOffset = _read.Add(tstate + (ulong)_layout.TstateCframe, PointerSize);
-                plan.CheckTopOffset = _read.Add(_knownCframes[_fetchingIndex[f]] + (ulong)_layout.CframeCurrentFrame, PointerSize);
-            }
-            else plan.CheckTopOffset = _read.Add(tstate + (ulong)_topFrameOffset, PointerSize);
-            plan.CheckBackOffset = _layout.Minor < 11 && plan.Outermost != 0 ? _read.Add(plan.Outermost + (ulong)_layout.FrameBack, PointerSize) : -1;
             plan.Fetched = true;
         }
+        PlanHeaders();
 
         var read = _read.TryRead(_memory);
         Headers.Filled(_read.Buffer);
@@ -295,9 +261,17 @@ internal sealed class TickBatch
         _headers.Clear();
         var nowMs = Environment.TickCount64;
         foreach (var plan in _fetching)
-            foreach (var (code, globals) in plan.Codes)
-                if (!_codes.Trusts(code, globals, nowMs) && Headers.Plan(code.Address))
-                    _headers.Add(new RemoteRange(code.Address, _codes.HeaderBytes));
+        {
+            if (nowMs < plan.Last.TrustedUntilMs) continue;
+            var frames = plan.Last.Frames;
+            var codes = plan.Last.Codes;
+            for (var i = 0; i < frames.Length; i++)
+            {
+                if (i > 0 && frames[i].Code == frames[i - 1].Code && frames[i].Globals == frames[i - 1].Globals) continue;
+                if (!_codes.Trusts(codes[i]!, frames[i].Globals, nowMs) && Headers.Plan(frames[i].Code))
+                    _headers.Add(new RemoteRange(frames[i].Code, _codes.HeaderBytes));
+            }
+        }
         if (_headerOffsets.Length < _headers.Count) _headerOffsets = new int[_headers.Count * 2];
         _read.AddInAddressOrder(CollectionsMarshal.AsSpan(_headers), _headerOffsets);
         for (var i = 0; i < _headers.Count; i++) Headers.Place(_headers[i].Address, _headerOffsets[i]);
@@ -305,7 +279,7 @@ internal sealed class TickBatch
 
     private int PlanBytes(ThreadPlan plan)
     {
-        var total = plan.Codes.Count * _codes.HeaderBytes + 3 * PointerSize;
+        var total = plan.Last.Frames.Length * _codes.HeaderBytes;
         foreach (var range in plan.Ranges) total += range.Length;
         return total;
     }
