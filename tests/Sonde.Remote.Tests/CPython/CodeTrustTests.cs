@@ -7,7 +7,7 @@ namespace Sonde.Remote.Tests.CPython;
 /// <summary>
 /// A sampler tick reads a code object's header only when the cache can't vouch for it: a code object known long
 /// enough, checked recently and running under the same globals is resolved without a look, and a new function
-/// whose code took a freed one's address is still named right.
+/// whose code took a freed one's address is still named right, also by a thread whose last walk saw the old one.
 /// </summary>
 public sealed class CodeTrustTests
 {
@@ -40,6 +40,43 @@ public sealed class CodeTrustTests
         threading.Thread(target=worker, name="worker", daemon=True).start()
         address, release, freed = start("alpha")
         print(address, flush=True)
+        for line in sys.stdin:
+            release.set()
+            freed.wait()
+            address, release, freed = start(line.strip())
+            print(address, flush=True)
+        """;
+
+    // Two worker threads run the same exec'd function at the same depth, under one globals dict. Told a new name,
+    // the target lets both return, waits until the code object is freed, and starts the new function in both.
+    // The first line holds the code object's address and the two workers' native thread ids.
+    private const string TwoWorkersScript = """
+        import queue, sys, threading, weakref
+        common = {}
+        queues = [queue.Queue(), queue.Queue()]
+        tids = []
+        def worker(jobs):
+            tids.append(threading.get_native_id())
+            while True:
+                job = jobs.get()
+                job[0](*job[1:])
+                del job
+        def start(name):
+            exec("def %s(started, release):\n    started.set()\n    release.wait()\n" % name, common)
+            function = common.pop(name)
+            release, freed = threading.Event(), threading.Event()
+            address = id(function.__code__)
+            weakref.finalize(function.__code__, freed.set)
+            for jobs in queues:
+                started = threading.Event()
+                jobs.put((function, started, release))
+                started.wait()
+            del function
+            return address, release, freed
+        for jobs in queues:
+            threading.Thread(target=worker, args=(jobs,), daemon=True).start()
+        address, release, freed = start("alpha")
+        print(address, *tids, flush=True)
         for line in sys.stdin:
             release.set()
             freed.wait()
@@ -105,8 +142,37 @@ public sealed class CodeTrustTests
         if (reused == 0) Assert.Skip($"CPython {label} gave every new code object a new address, so there was no reuse to check");
     }
 
-    private static TargetProcess StartTarget(string label) =>
-        TargetProcess.Start(PythonInstalls.Require(label).Path!, ["-c", Script], waitForLine: true);
+    [Theory, MemberData(nameof(Pythons))]
+    public void ACodeObjectFoundReplacedIsNotTrustedFromAnotherThreadsLastWalk(string label)
+    {
+        using var target = StartTarget(label, TwoWorkersScript);
+        var first = target.FirstLine!.Split(' ');
+        var (firstWorker, secondWorker) = (int.Parse(first[1]), int.Parse(first[2]));
+        // Trust everything at once and for good, so that only a read of the header can tell the new code object.
+        var (_, interpreter) = Attach(target, trustAfterMs: 0, reverifyAfterMs: long.MaxValue / 2);
+
+        var previous = ulong.Parse(first[0]);
+        var reused = 0;
+        foreach (var name in new[] { "bravo", "charlie", "delta", "echo" })
+        {
+            // Both threads' last walks see the running function.
+            Assert.Contains(StackOf(interpreter, firstWorker), f => f.Code.Address == previous);
+            Assert.Contains(StackOf(interpreter, secondWorker), f => f.Code.Address == previous);
+            var address = ulong.Parse(target.Ask(name));
+            // One thread's walk reads the header again and finds the new code object...
+            interpreter.Codes.ReverifyAfterMs = 0;
+            Assert.Contains(name, StackOf(interpreter, firstWorker).Select(f => f.Code.Qualname));
+            interpreter.Codes.ReverifyAfterMs = long.MaxValue / 2;
+            // ...so the other thread's walk, whose last walk had the old one at that height, must not trust it.
+            Assert.Contains(name, StackOf(interpreter, secondWorker).Select(f => f.Code.Qualname));
+            if (address == previous) reused++;
+            previous = address;
+        }
+        if (reused == 0) Assert.Skip($"CPython {label} gave every new code object a new address, so there was no reuse to check");
+    }
+
+    private static TargetProcess StartTarget(string label, string script = Script) =>
+        TargetProcess.Start(PythonInstalls.Require(label).Path!, ["-c", script], waitForLine: true);
 
     /// <summary>An interpreter reader whose code cache trusts on the test's terms, over memory that counts its reads.</summary>
     private static (CountingMemory Memory, RemoteInterpreter Interpreter) Attach(TargetProcess target, long trustAfterMs, long reverifyAfterMs)
@@ -132,6 +198,16 @@ public sealed class CodeTrustTests
             if (frames.Any(f => f.Code.Qualname == "worker")) worker = frames;
         }
         return worker ?? throw new InvalidOperationException("no thread runs worker()");
+    }
+
+    /// <summary>One sampler tick that walks only the thread with this native id; its frames, innermost first.</summary>
+    private static List<RemoteFrame> StackOf(RemoteInterpreter interpreter, int nativeThreadId)
+    {
+        var threads = new List<RemoteThread>();
+        Assert.True(interpreter.TryReadThreads(threads));
+        var frames = new List<RemoteFrame>();
+        Assert.Equal(WalkResult.Complete, interpreter.Walk(threads.Single(t => t.NativeThreadId == nativeThreadId), frames));
+        return frames;
     }
 
     private static bool Covers(RemoteRange range, ulong address) => range.Address <= address && address < range.Address + (ulong)range.Length;
