@@ -54,8 +54,8 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// Appends a resolved frame per raw frame, in order. A header comes from <paramref name="prefetched"/> when it
     /// is there, from the cache when the cache trusts it, and is read now otherwise, together with
     /// <paramref name="checks"/>, which are read after the headers. False when a check no longer holds, or a code
-    /// object can't be read or isn't one. <paramref name="last"/> is the thread's last walk (see
-    /// <see cref="TryResolveTrusted"/>).
+    /// object can't be read or isn't one. <paramref name="last"/> is the thread's last walk, which this walk
+    /// replaces when resolved (see <see cref="TryResolveTrusted"/>).
     /// </summary>
     public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks, LastWalk last)
     {
@@ -99,6 +99,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
             }
             resolved.Add(new RemoteFrame(code!, code!.LineForByteOffset(frame.ByteOffset), frame.Address));
         }
+        last.Remember(raw, resolved);
         return true;
     }
 
@@ -106,39 +107,53 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// The usual tick, in one pass: every frame's code object is trusted, and needs no read. Consecutive walks
     /// of a thread mostly share their outer frames, so a frame running the same code under the same globals as
     /// the frame at its height from the base in the thread's <paramref name="last"/> walk takes the code object
-    /// from there rather than from a lookup by address, and, at the same instruction, its line too. Notes until
-    /// when all of them stay trusted, which spares the next batch a look at each. False, with nothing appended,
-    /// when some header must be read.
+    /// from there rather than from a lookup by address, and, at the same instruction, its line too. The walk is
+    /// kept in <paramref name="last"/> as it goes, with until when all its code objects stay trusted, which spares
+    /// the next batch a look at each. False, with nothing appended, when some header must be read.
     /// </summary>
     private bool TryResolveTrusted(List<RawFrame> raw, List<RemoteFrame> resolved, LastWalk last, long nowMs)
     {
         var frames = CollectionsMarshal.AsSpan(raw);
-        var lastFrames = last.Frames;
-        var lastCodes = last.Codes;
-        var lastLines = last.Lines;
+        var depth = frames.Length;
+        var lastDepth = last.Depth;
+        last.Reserve(depth);
+        var lastFrames = last.FrameSlots;
+        var lastCodes = last.CodeSlots;
+        var lastLines = last.LineSlots;
         var start = resolved.Count;
+        CollectionsMarshal.SetCount(resolved, start + depth);
+        var output = CollectionsMarshal.AsSpan(resolved)[start..];
         var verifiedSince = long.MaxValue;
         CodeInfo? code = null;
-        for (var i = 0; i < frames.Length; i++)
+        for (var i = 0; i < depth; i++)
         {
             ref readonly var frame = ref frames[i];
-            var fromBase = frames.Length - 1 - i;
-            var same = fromBase < lastFrames.Length && lastFrames[fromBase].Code == frame.Code && lastFrames[fromBase].Globals == frame.Globals;
+            var fromBase = depth - 1 - i;
+            ref var kept = ref lastFrames[fromBase];
+            var same = fromBase < lastDepth && kept.Code == frame.Code && kept.Globals == frame.Globals;
             if (i == 0 || frame.Code != frames[i - 1].Code || frame.Globals != frames[i - 1].Globals)
             {
                 code = same ? lastCodes[fromBase] : null;
                 if ((code is null && !_byAddress.TryGetValue(frame.Code, out code)) || !Trusts(code, frame.Globals, nowMs))
                 {
-                    resolved.RemoveRange(start, resolved.Count - start);
+                    CollectionsMarshal.SetCount(resolved, start);
                     return false;
                 }
                 verifiedSince = Math.Min(verifiedSince, code.VerifiedAtMs);
             }
-            var line = same && lastFrames[fromBase].ByteOffset == frame.ByteOffset && ReferenceEquals(lastCodes[fromBase], code)
-                ? lastLines[fromBase]
-                : code!.LineForByteOffset(frame.ByteOffset);
-            resolved.Add(new RemoteFrame(code!, line, frame.Address));
+            int line;
+            if (same && kept.ByteOffset == frame.ByteOffset && ReferenceEquals(lastCodes[fromBase], code)) line = lastLines[fromBase];
+            else
+            {
+                line = code!.LineForByteOffset(frame.ByteOffset);
+                lastLines[fromBase] = line;
+                // Rewriting an unchanged reference would cost the GC's write barrier for nothing.
+                if (!ReferenceEquals(lastCodes[fromBase], code)) lastCodes[fromBase] = code;
+            }
+            kept = frame;
+            output[i] = new RemoteFrame(code!, line, frame.Address);
         }
+        last.Keep(depth);
         if (verifiedSince != long.MaxValue) last.TrustedUntilMs = verifiedSince + ReverifyAfterMs;
         return true;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.CPython;
@@ -88,6 +89,7 @@ internal sealed class FrameReads(IProcessMemory memory)
     /// Notes bytes used from the range <see cref="PrefetchedRange"/> returned last. Their span lies within that
     /// range, which was read whole, so it is recorded as one range when the walk moves elsewhere, not frame by frame.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void UsedFromRange(ulong address, int length)
     {
         var end = address + (ulong)length;

@@ -195,7 +195,7 @@ public sealed class RemoteInterpreter
         var result = _walker.Walk(again, plan.Base, _raw, _reads);
         if (result != WalkResult.Complete) return result;
         if (!TickBatch.ReachesBase(plan, _raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last)) return WalkResult.Torn;
-        _batch.Learn(plan, again, _reads.Used, _raw, frames, _walker.OutermostCaller);
+        _batch.Learn(plan, again, _reads.Used, _raw, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
 
@@ -224,7 +224,7 @@ public sealed class RemoteInterpreter
         }
         var resolved = Codes.Resolve(_raw, frames, fetched ? _batch.Headers : null, checks[..count], plan.Last);
         if (!resolved) return WalkResult.Torn;
-        _batch.Learn(plan, thread, _reads.Used, _raw, frames, _walker.OutermostCaller);
+        _batch.Learn(plan, thread, _reads.Used, _raw, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
 

@@ -189,10 +189,11 @@ internal sealed class TickBatch
         raw.Count > 0 && plan.Base.Frame != 0 && raw[^1].Address == plan.Base.Frame && raw[^1].Code == plan.Base.Code;
 
     /// <summary>
-    /// Notes what a complete walk used, for the next tick's batch; <paramref name="resolved"/> ends with the walk's
-    /// frames, and <paramref name="outermostCaller"/> is what the outermost frame's link to its caller held.
+    /// Notes what a complete walk used, for the next tick's batch; <paramref name="outermostCaller"/> is what the
+    /// outermost frame's link to its caller held. (Resolving the walk kept its frames, in the plan's
+    /// <see cref="ThreadPlan.Last"/>.)
     /// </summary>
-    public void Learn(ThreadPlan plan, in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw, List<RemoteFrame> resolved, ulong outermostCaller)
+    public void Learn(ThreadPlan plan, in RemoteThread thread, List<RemoteRange> used, List<RawFrame> raw, ulong outermostCaller)
     {
         plan.Ranges.Clear();
         plan.Ranges.AddRange(used);
@@ -206,7 +207,6 @@ internal sealed class TickBatch
             if (top.Address >= chunk && end <= chunk + ChunkMinimumSize)
                 plan.Ranges[0] = top with { Length = (int)(Math.Min(chunk + ChunkMinimumSize, end + GrowthSlack) - top.Address) };
         }
-        plan.Last.Remember(raw, resolved);
         plan.Base = raw.Count > 0 ? new KnownBase(raw[^1].Address, raw[^1].Code, outermostCaller) : KnownBase.None;
         plan.Walked = true;
     }
