@@ -33,7 +33,7 @@ public sealed class CodeInfo
     /// <summary>Address of the first instruction (3.11+, where frames hold an instruction pointer).</summary>
     public ulong BytecodeStart { get; }
 
-    /// <summary>When (<see cref="Environment.TickCount64"/>) this code object was first read at its address.</summary>
+    /// <summary>When (<see cref="CodeObjectCache.NowMs"/>) this code object was first read at its address.</summary>
     internal long KnownSinceMs { get; }
 
     /// <summary>When its header was last read and found unchanged.</summary>

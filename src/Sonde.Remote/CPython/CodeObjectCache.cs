@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.Memory;
@@ -38,6 +39,12 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     public int HeaderBytes => _headerSize;
 
     /// <summary>
+    /// The clock the trust windows are measured on, in milliseconds. Not <see cref="Environment.TickCount64"/>,
+    /// which on Linux advances in steps of the coarse clock (4 ms here) and would stretch a 25 ms window to 29.
+    /// </summary>
+    public static long NowMs() => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
+
+    /// <summary>
     /// Whether a frame running this code object under <paramref name="globals"/> can be resolved from the cache
     /// without reading its header. A code object can be freed, and its address reused by another, only when nothing
     /// runs it. The cache trusts an entry that has been known for <see cref="TrustAfterMs"/> (code made and dropped
@@ -59,7 +66,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// </summary>
     public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks, LastWalk last)
     {
-        var nowMs = Environment.TickCount64;
+        var nowMs = NowMs();
         var batch = prefetched is { Count: > 0 } ? prefetched : null;
         last.TrustedUntilMs = 0;
         if (batch is null && checks.IsEmpty && TryResolveTrusted(raw, resolved, last, nowMs)) return true;

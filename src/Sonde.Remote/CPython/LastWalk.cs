@@ -18,7 +18,7 @@ internal sealed class LastWalk
     public ReadOnlySpan<CodeInfo?> Codes => _codes.AsSpan(0, Depth);
 
     /// <summary>
-    /// Until when (<see cref="Environment.TickCount64"/>) the cache trusts every code object of the walk, as far as
+    /// Until when (<see cref="CodeObjectCache.NowMs"/>) the cache trusts every code object of the walk, as far as
     /// the walk's own resolution found; 0 when it didn't find out. A code object found replaced meanwhile is still
     /// caught when the next walk is resolved.
     /// </summary>

@@ -259,7 +259,7 @@ internal sealed class TickBatch
     private void PlanHeaders()
     {
         _headers.Clear();
-        var nowMs = Environment.TickCount64;
+        var nowMs = CodeObjectCache.NowMs();
         foreach (var plan in _fetching)
         {
             if (nowMs < plan.Last.TrustedUntilMs) continue;
