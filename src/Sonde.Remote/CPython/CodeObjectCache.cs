@@ -77,7 +77,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         {
             var frame = raw[i];
             // Recursion repeats a code object frame after frame; one decision covers the run.
-            if (i > 0 && frame.Code == raw[i - 1].Code && frame.Globals == raw[i - 1].Globals)
+            if (i > 0 && frame.RunsSameCodeAs(raw[i - 1]))
             {
                 _trusted[i] = _trusted[i - 1];
                 continue;
@@ -99,7 +99,7 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         for (var i = 0; i < raw.Count; i++)
         {
             var frame = raw[i];
-            if (i == 0 || frame.Code != raw[i - 1].Code || frame.Globals != raw[i - 1].Globals)
+            if (i == 0 || !frame.RunsSameCodeAs(raw[i - 1]))
             {
                 code = _trusted[i] ?? Verify(frame, batch, nowMs);
                 if (code is null) return false;
@@ -137,8 +137,8 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
             ref readonly var frame = ref frames[i];
             var fromBase = depth - 1 - i;
             ref var kept = ref lastFrames[fromBase];
-            var same = fromBase < lastDepth && kept.Code == frame.Code && kept.Globals == frame.Globals;
-            if (i == 0 || frame.Code != frames[i - 1].Code || frame.Globals != frames[i - 1].Globals)
+            var same = fromBase < lastDepth && kept.RunsSameCodeAs(frame);
+            if (i == 0 || !frame.RunsSameCodeAs(frames[i - 1]))
             {
                 code = same ? lastCodes[fromBase] : null;
                 if ((code is null && !_byAddress.TryGetValue(frame.Code, out code)) || !Trusts(code, frame.Globals, nowMs))

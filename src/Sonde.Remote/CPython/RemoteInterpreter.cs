@@ -194,7 +194,7 @@ public sealed class RemoteInterpreter
         var plan = _batch.PlanOf(thread.Address);
         var result = _walker.Walk(again, plan.Base, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        if (!TickBatch.ReachesBase(plan, _raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last)) return WalkResult.Torn;
+        if (!plan.Base.ReachedBy(_raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last)) return WalkResult.Torn;
         _batch.Learn(plan, again, _reads.Used, _raw, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
@@ -208,7 +208,7 @@ public sealed class RemoteInterpreter
         else _reads.Begin();
         var result = _walker.Walk(thread, plan.Base, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        // A walk that reached the thread's known base holds together (see TickBatch.ReachesBase), and a thread with
+        // A walk that reached the thread's known base holds together (see KnownBase.ReachedBy), and a thread with
         // no frame has nothing to tear. Otherwise, a thread that moved on while we walked (a generator that yielded,
         // a call that returned) can leave a chain cut short that still looks whole: the pointers that led to its
         // innermost frame must not have changed, which a read after the walk confirms. Before 3.11 a coroutine
@@ -217,7 +217,7 @@ public sealed class RemoteInterpreter
         // walker catches this from the generator's state and link.
         Span<PointerCheck> checks = stackalloc PointerCheck[3];
         var count = 0;
-        if (_raw.Count > 0 && !TickBatch.ReachesBase(plan, _raw))
+        if (_raw.Count > 0 && !plan.Base.ReachedBy(_raw))
         {
             count = TopFrameChecks(thread, checks);
             if (Layout.Minor < 11) checks[count++] = new PointerCheck(_raw[^1].Address + (ulong)Layout.FrameBack, 0);

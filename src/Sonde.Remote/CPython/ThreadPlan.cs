@@ -16,7 +16,7 @@ internal sealed class ThreadPlan
 
     /// <summary>
     /// The last walk's outermost frame: the thread's base, which a walk that raced the thread must reach to be
-    /// kept (see <see cref="TickBatch.ReachesBase"/>), and where the next walk may stop.
+    /// kept (see <see cref="KnownBase.ReachedBy"/>), and where the next walk may stop.
     /// </summary>
     public KnownBase Base { get; set; }
 

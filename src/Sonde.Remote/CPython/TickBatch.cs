@@ -8,7 +8,7 @@ namespace Sonde.Remote.CPython;
 /// Reads, in one <c>process_vm_readv</c> with many ranges, everything a sampler tick usually needs: the
 /// interpreter's thread list as last seen, and for each thread walked last tick the frame bytes its walk used and
 /// the code object headers the <see cref="CodeObjectCache"/> doesn't trust without a look. A walk of these bytes
-/// that ends at the thread's known base needs no further reads (see <see cref="ReachesBase"/>); any other walk is
+/// that ends at the thread's known base needs no further reads (see <see cref="KnownBase.ReachedBy"/>); any other walk is
 /// checked with a read after it. Whatever the batch missed (a new thread, a deeper stack, a new code object) is
 /// read as before.
 /// </summary>
@@ -176,19 +176,6 @@ internal sealed class TickBatch
     }
 
     /// <summary>
-    /// Whether a walk that raced its thread (the innermost frame changed while we read) still holds together: it
-    /// followed the links down to the same base frame, running the same code, as the thread's last complete walk.
-    /// A thread that calls and returns every few hundred nanoseconds (recursion, small helpers) moves during
-    /// nearly every read, so dropping such walks would hide exactly those functions. A walk that went astray
-    /// ends elsewhere: 3.8-3.10 chain a freed frame into a free list through <c>f_back</c>, a frame reused by
-    /// another thread leads to that thread's base, and a suspended generator's frame no longer links to the
-    /// thread's callers. What a kept walk can get wrong is how far it is out of date: its innermost frames are
-    /// those of a few microseconds ago.
-    /// </summary>
-    public static bool ReachesBase(ThreadPlan plan, List<RawFrame> raw) =>
-        raw.Count > 0 && plan.Base.Frame != 0 && raw[^1].Address == plan.Base.Frame && raw[^1].Code == plan.Base.Code;
-
-    /// <summary>
     /// Notes what a complete walk used, for the next tick's batch; <paramref name="outermostCaller"/> is what the
     /// outermost frame's link to its caller held. (Resolving the walk kept its frames, in the plan's
     /// <see cref="ThreadPlan.Last"/>.)
@@ -267,7 +254,7 @@ internal sealed class TickBatch
             var codes = plan.Last.Codes;
             for (var i = 0; i < frames.Length; i++)
             {
-                if (i > 0 && frames[i].Code == frames[i - 1].Code && frames[i].Globals == frames[i - 1].Globals) continue;
+                if (i > 0 && frames[i].RunsSameCodeAs(frames[i - 1])) continue;
                 if (!_codes.Trusts(codes[i]!, frames[i].Globals, nowMs) && Headers.Plan(frames[i].Code))
                     _headers.Add(new RemoteRange(frames[i].Code, _codes.HeaderBytes));
             }
