@@ -177,9 +177,7 @@ public sealed class CodeTrustTests
     /// <summary>An interpreter reader whose code cache trusts on the test's terms, over memory that counts its reads.</summary>
     private static (CountingMemory Memory, RemoteInterpreter Interpreter) Attach(TargetProcess target, long trustAfterMs, long reverifyAfterMs)
     {
-        var attached = PythonTarget.Attach(target.Id);
-        var memory = new CountingMemory(new ProcessVmMemory(target.Id));
-        var interpreter = new RemoteInterpreter(memory, attached.Interpreter.Layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins);
+        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
         interpreter.Codes.TrustAfterMs = trustAfterMs;
         interpreter.Codes.ReverifyAfterMs = reverifyAfterMs;
         return (memory, interpreter);

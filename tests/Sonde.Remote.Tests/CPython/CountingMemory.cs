@@ -1,3 +1,4 @@
+using Sonde.Remote.CPython;
 using Sonde.Remote.Memory;
 
 namespace Sonde.Remote.Tests.CPython;
@@ -6,6 +7,14 @@ namespace Sonde.Remote.Tests.CPython;
 internal sealed class CountingMemory(IProcessMemory inner) : IProcessMemory
 {
     public int Calls { get; set; }
+
+    /// <summary>An interpreter reader attached to the process, over counting memory.</summary>
+    public static (CountingMemory Memory, RemoteInterpreter Interpreter) AttachInterpreter(int processId)
+    {
+        var attached = PythonTarget.Attach(processId);
+        var memory = new CountingMemory(new ProcessVmMemory(processId));
+        return (memory, new RemoteInterpreter(memory, attached.Interpreter.Layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins));
+    }
 
     /// <summary>Every range read since the list was last cleared, as passed to the kernel.</summary>
     public List<RemoteRange> Ranges { get; } = [];

@@ -36,9 +36,7 @@ public sealed class TickBatchTests
     {
         var py = PythonInstalls.Require(label);
         using var target = TargetProcess.Start(py.Path!, ["-c", Script], waitForLine: true);
-        var attached = PythonTarget.Attach(target.Id);
-        var memory = new CountingMemory(new ProcessVmMemory(target.Id));
-        var interpreter = new RemoteInterpreter(memory, attached.Interpreter.Layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins);
+        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
 
         var first = Tick(interpreter);
         Assert.Contains(first, stack => stack.Count(f => f == "recurse") == 31 && stack.Contains("gen"));
@@ -76,11 +74,9 @@ public sealed class TickBatchTests
     {
         var py = PythonInstalls.Require(label);
         using var target = TargetProcess.Start(py.Path!, ["-c", OneThreadScript], waitForLine: true);
-        var attached = PythonTarget.Attach(target.Id);
-        var layout = attached.Interpreter.Layout;
-        if (layout.Minor < 11) Assert.Skip($"CPython {label} keeps its frames as separate heap objects, so how many ranges a tick reads depends on where they landed");
-        var memory = new CountingMemory(new ProcessVmMemory(target.Id));
-        var interpreter = new RemoteInterpreter(memory, layout, attached.Binary.RuntimeAddress, attached.Binary.Builtins);
+        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
+        var minor = interpreter.Layout.Minor;
+        if (minor < 11) Assert.Skip($"CPython {label} keeps its frames as separate heap objects, so how many ranges a tick reads depends on where they landed");
         // Code headers are another matter (CodeTrustTests): here the cache vouches for every code object at once.
         interpreter.Codes.TrustAfterMs = 0;
         interpreter.Codes.ReverifyAfterMs = 60_000;
@@ -92,7 +88,7 @@ public sealed class TickBatchTests
         memory.Ranges.Clear();
         Assert.Equal(first, Tick(interpreter, readGil: true));
         Assert.Equal(1, memory.Calls);
-        Assert.Equal(layout.Minor switch { 11 => 5, 12 => 4, _ => 3 }, memory.Ranges.Count);
+        Assert.Equal(minor switch { 11 => 5, 12 => 4, _ => 3 }, memory.Ranges.Count);
     }
 
     private static List<List<string>> Tick(RemoteInterpreter interpreter, bool readGil = false)
