@@ -185,6 +185,7 @@ int main(void)
 #endif
 
     /* ---- PyThreadState ---- */
+    OFF("TstatePrev", PyThreadState, prev);
     OFF("TstateNext", PyThreadState, next);
     OFF("TstateInterp", PyThreadState, interp);
 #if PY_VERSION_HEX < 0x030B0000

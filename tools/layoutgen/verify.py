@@ -285,8 +285,11 @@ def walk(L):
     tstate = ptr(interp + L["InterpThreadsHead"])
     found = 0
     seen = 0
+    previous = 0
     while tstate and seen < 1000:
         check("tstate interp", ptr(tstate + L["TstateInterp"]), interp)
+        check("tstate prev", ptr(tstate + L["TstatePrev"]), previous)
+        previous = tstate
         if u64(tstate + L["TstateThreadId"]) == threading.get_ident():
             found = tstate
         tstate = ptr(tstate + L["TstateNext"])

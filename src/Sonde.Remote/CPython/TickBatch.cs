@@ -28,6 +28,10 @@ internal sealed class TickBatch
     private readonly int _tstateSize;
     private readonly bool _topFrameInCframe;
     private readonly int _topFrameOffset;
+    // Up to 3.10 the main interpreter's state is allocated, so the batch reads the pointer to it and the head of its
+    // thread list. From 3.11 it is part of _PyRuntime and never moves, and the list's links tell every change to it
+    // (see TryRead), so the head, which on 3.11 costs a range of its own, isn't read.
+    private readonly bool _readsHead;
     private readonly Dictionary<ulong, ThreadPlan> _plans = [];
     private readonly ReadPlan _read = new();
     private readonly List<RemoteRange> _head = [];
@@ -54,6 +58,7 @@ internal sealed class TickBatch
         _tstateSize = tstateSize;
         _topFrameInCframe = layout.TstateFrame < 0 && layout.TstateCurrentFrame < 0;
         _topFrameOffset = layout.TstateFrame >= 0 ? layout.TstateFrame : layout.TstateCurrentFrame;
+        _readsHead = layout.Minor < 11;
     }
 
     public byte[] Buffer => _read.Buffer;
@@ -70,7 +75,10 @@ internal sealed class TickBatch
 
     /// <summary>
     /// Reads the known thread list and what its threads' walks will need. False when there is no known list or it
-    /// changed: the caller then follows the list link by link and calls <see cref="Remember"/>.
+    /// changed: the caller then follows the list link by link and calls <see cref="Remember"/>. From 3.11 the list
+    /// is known unchanged when each thread state links both ways to its known neighbours and the first has none
+    /// before it: CPython adds a thread state at the head, setting the old head's <c>prev</c>, and unlinks one by
+    /// setting its neighbours' links, or the next one's <c>prev</c> to null when it was the head.
     /// </summary>
     public bool TryRead(List<RemoteThread> threads)
     {
@@ -83,9 +91,8 @@ internal sealed class TickBatch
             return false;
         }
         var batch = _read.Buffer.AsSpan();
-        var interpAt = InterpIndex();
-        if ((interpAt >= 0 && RemoteReader.Pointer(batch, _headOffsets[interpAt]) != _knownInterp)
-            || RemoteReader.Pointer(batch, _headOffsets[ThreadsHeadIndex()]) != _knownTstates[0])
+        if (_readsHead
+            && (RemoteReader.Pointer(batch, _headOffsets[0]) != _knownInterp || RemoteReader.Pointer(batch, _headOffsets[1]) != _knownTstates[0]))
         {
             Forget();
             return false;
@@ -93,7 +100,8 @@ internal sealed class TickBatch
         for (var i = 0; i < count; i++)
         {
             var block = batch.Slice(_headOffsets[TstateIndex(i)], _tstateSize);
-            if (RemoteReader.Pointer(block, _layout.TstateNext) != (i + 1 < count ? _knownTstates[i + 1] : 0))
+            if (RemoteReader.Pointer(block, _layout.TstateNext) != (i + 1 < count ? _knownTstates[i + 1] : 0)
+                || (!_readsHead && RemoteReader.Pointer(block, _layout.TstatePrev) != (i > 0 ? _knownTstates[i - 1] : 0)))
             {
                 threads.Clear();
                 Forget();
@@ -207,9 +215,11 @@ internal sealed class TickBatch
         _read.Clear();
         _fetching.Clear();
         _head.Clear();
-        // From 3.11 the main interpreter is part of _PyRuntime, so the pointer to it never changes.
-        if (InterpIndex() >= 0) _head.Add(new RemoteRange(_runtime + (ulong)_layout.RuntimeInterpretersMain, PointerSize));
-        _head.Add(new RemoteRange(_knownInterp + (ulong)_layout.InterpThreadsHead, PointerSize));
+        if (_readsHead)
+        {
+            _head.Add(new RemoteRange(_runtime + (ulong)_layout.RuntimeInterpretersMain, PointerSize));
+            _head.Add(new RemoteRange(_knownInterp + (ulong)_layout.InterpThreadsHead, PointerSize));
+        }
         for (var i = 0; i < count; i++)
         {
             _head.Add(new RemoteRange(_knownTstates[i], _tstateSize));
@@ -271,13 +281,8 @@ internal sealed class TickBatch
         return total;
     }
 
-    /// <summary>Where the batch's head holds the main interpreter pointer (3.8-3.10 only; -1 after).</summary>
-    private int InterpIndex() => _layout.Minor < 11 ? 0 : -1;
-
-    private int ThreadsHeadIndex() => InterpIndex() + 1;
-
     /// <summary>Where the head holds thread <paramref name="i"/>'s state; on 3.11-3.12 its cframe's current frame follows.</summary>
-    private int TstateIndex(int i) => ThreadsHeadIndex() + 1 + i * (_topFrameInCframe ? 2 : 1);
+    private int TstateIndex(int i) => (_readsHead ? 2 : 0) + i * (_topFrameInCframe ? 2 : 1);
 
     private ulong CurrentFrameOf(ulong cframe)
     {

@@ -87,6 +87,7 @@ public sealed class TargetErrorTests
     {
         AssertOneLineError(SondeCli.Run("record"), 2, "-p PID");
         AssertOneLineError(SondeCli.Run("record", "-p", "1", "-r", "0"), 2, "--rate");
+        AssertOneLineError(SondeCli.Run("record", "-p", "1", "-r", "2000000"), 2, "1000000");
         AssertOneLineError(SondeCli.Run("record", "-p", "1", "-o", "x.unknown"), 2, "-f");
     }
 

@@ -64,8 +64,9 @@ public sealed class TickBatchTests
 
     /// <summary>
     /// What a steady thread's tick reads, from 3.11 on, where a thread's frames sit together in its data stack:
-    /// the interpreter's thread list and GIL (on 3.11 the GIL lives elsewhere in _PyRuntime: a range of its own),
-    /// the thread state, on 3.11 and 3.12 the C-stack cframe that points to the innermost frame, and the frames.
+    /// the GIL (on 3.12+ in the interpreter's state, which the batch otherwise doesn't read: the thread states'
+    /// links tell whether the list changed), the thread state, on 3.11 and 3.12 the C-stack cframe that points to
+    /// the innermost frame, and the frames.
     /// Nothing below the thread's base (the C-stack frame it entered Python from, 3.12+) and no pointer after
     /// the frames: a walk that ends at the thread's known base needs no check.
     /// </summary>
@@ -88,7 +89,83 @@ public sealed class TickBatchTests
         memory.Ranges.Clear();
         Assert.Equal(first, Tick(interpreter, readGil: true));
         Assert.Equal(1, memory.Calls);
-        Assert.Equal(minor switch { 11 => 5, 12 => 4, _ => 3 }, memory.Ranges.Count);
+        Assert.Equal(minor switch { 11 or 12 => 4, _ => 3 }, memory.Ranges.Count);
+    }
+
+    // Starts and stops named threads that wait, answering with the thread's native id or "stopped".
+    private const string ThreadsOnCommandScript = """
+        import sys, threading
+        def wait_for(event):
+            event.wait()
+        running = {}
+        print("ready", flush=True)
+        for line in sys.stdin:
+            command, name = line.split()
+            if command == "start":
+                event = threading.Event()
+                thread = threading.Thread(target=wait_for, args=(event,), name=name)
+                thread.start()
+                running[name] = (event, thread)
+                print(thread.native_id, flush=True)
+            else:
+                event, thread = running.pop(name)
+                event.set()
+                thread.join()
+                print("stopped", flush=True)
+        """;
+
+    /// <summary>
+    /// Threads that start and end while the batch reads the list as last seen: a new thread state goes in at the
+    /// head of the list, and the batch, which from 3.11 doesn't read the head, must see it from the old head's
+    /// link back. Threads that end, at the head, in the middle and next to the main thread, must go.
+    /// </summary>
+    [Theory, MemberData(nameof(Pythons))]
+    public void TheBatchSeesThreadsStartAndEndWhereverTheyAreInTheList(string label)
+    {
+        var py = PythonInstalls.Require(label);
+        using var target = TargetProcess.Start(py.Path!, ["-c", ThreadsOnCommandScript], waitForLine: true);
+        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
+        var main = target.Id;
+        Assert.Equal(Sorted(main), ThreadIds(interpreter));
+
+        var a = int.Parse(target.Ask("start a"));
+        Assert.Equal(Sorted(main, a), ThreadIds(interpreter));
+        var b = int.Parse(target.Ask("start b"));
+        Assert.Equal(Sorted(main, a, b), ThreadIds(interpreter));
+        // The list is steady, so the batch alone reads it: the next change must be caught there.
+        memory.Calls = 0;
+        Assert.Equal(Sorted(main, a, b), ThreadIds(interpreter));
+        Assert.Equal(1, memory.Calls);
+
+        Assert.Equal("stopped", target.Ask("stop b"));
+        AssertSoon(interpreter, Sorted(main, a));
+        var c = int.Parse(target.Ask("start c"));
+        Assert.Equal(Sorted(main, a, c), ThreadIds(interpreter));
+        Assert.Equal("stopped", target.Ask("stop a"));
+        AssertSoon(interpreter, Sorted(main, c));
+        Assert.Equal("stopped", target.Ask("stop c"));
+        AssertSoon(interpreter, Sorted(main));
+    }
+
+    /// <summary>
+    /// A thread that has been joined may take a moment to leave the list (its state is cleared, which wakes the
+    /// joiner, before it is unlinked), so the list is read until it matches, for up to 5 s.
+    /// </summary>
+    private static void AssertSoon(RemoteInterpreter interpreter, int[] expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        int[] seen;
+        while (!(seen = ThreadIds(interpreter)).SequenceEqual(expected) && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.Equal(expected, seen);
+    }
+
+    private static int[] Sorted(params int[] ids) => ids.Order().ToArray();
+
+    private static int[] ThreadIds(RemoteInterpreter interpreter)
+    {
+        var threads = new List<RemoteThread>();
+        Assert.True(interpreter.TryReadThreads(threads));
+        return threads.Select(t => t.NativeThreadId).Order().ToArray();
     }
 
     private static List<List<string>> Tick(RemoteInterpreter interpreter, bool readGil = false)

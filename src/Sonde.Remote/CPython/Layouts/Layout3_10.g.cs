@@ -19,6 +19,7 @@ public static partial class KnownLayouts
         InterpGilPointer = -1,
         GilLastHolder = -1,
         GilLocked = -1,
+        TstatePrev = 0,
         TstateNext = 8,
         TstateInterp = 16,
         TstateFrame = 24,

@@ -19,6 +19,7 @@ public static partial class KnownLayouts
         InterpGilPointer = 384,
         GilLastHolder = 8,
         GilLocked = 16,
+        TstatePrev = 0,
         TstateNext = 8,
         TstateInterp = 16,
         TstateFrame = -1,

@@ -36,6 +36,8 @@ public sealed record PythonLayout
     public required int GilLocked { get; init; }
 
     // PyThreadState
+    /// <summary><c>prev</c>: the thread state before this one in its interpreter's list, null for the head.</summary>
+    public required int TstatePrev { get; init; }
     public required int TstateNext { get; init; }
     public required int TstateInterp { get; init; }
     /// <summary><c>frame</c>, the current PyFrameObject (3.8-3.10).</summary>
