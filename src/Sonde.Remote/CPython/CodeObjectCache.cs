@@ -57,19 +57,26 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     public bool Trusts(CodeInfo info, ulong globals, long nowMs) =>
         !info.Replaced && info.Globals == globals && nowMs - info.VerifiedAtMs < ReverifyAfterMs && nowMs - info.KnownSinceMs >= TrustAfterMs;
 
+    /// <summary>Whether the cache vouches for every code object of the walk at once, its oldest check being recent enough.</summary>
+    public bool TrustsWholeWalk(LastWalk walk, long nowMs) =>
+        walk.VerifiedSinceMs != LastWalk.NotVerified && nowMs - walk.VerifiedSinceMs < ReverifyAfterMs;
+
     /// <summary>
     /// Appends a resolved frame per raw frame, in order. A header comes from <paramref name="prefetched"/> when it
     /// is there, from the cache when the cache trusts it, and is read now otherwise, together with
     /// <paramref name="checks"/>, which are read after the headers. False when a check no longer holds, or a code
     /// object can't be read or isn't one. <paramref name="last"/> is the thread's last walk, which this walk
-    /// replaces when resolved (see <see cref="TryResolveTrusted"/>).
+    /// replaces when resolved (see <see cref="TryResolveTrusted"/>). The outermost <paramref name="reused"/> frames
+    /// are the last walk's own, unchanged (see <see cref="IFrameWalker.ReusedFrames"/>).
     /// </summary>
-    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks, LastWalk last)
+    public bool Resolve(List<RawFrame> raw, List<RemoteFrame> resolved, PrefetchedHeaders? prefetched, ReadOnlySpan<PointerCheck> checks, LastWalk last, int reused)
     {
         var nowMs = NowMs();
         var batch = prefetched is { Count: > 0 } ? prefetched : null;
-        last.TrustedUntilMs = 0;
-        if (batch is null && checks.IsEmpty && TryResolveTrusted(raw, resolved, last, nowMs)) return true;
+        var lastVerifiedSinceMs = last.VerifiedSinceMs;
+        var reusedTrusted = TrustsWholeWalk(last, nowMs) ? Math.Min(reused, raw.Count) : 0;
+        last.VerifiedSinceMs = LastWalk.NotVerified;
+        if (batch is null && checks.IsEmpty && TryResolveTrusted(raw, resolved, last, nowMs, reusedTrusted, lastVerifiedSinceMs)) return true;
         _offsetByAddress.Clear();
         _headers.Clear();
         if (_trusted.Length < raw.Count) _trusted = new CodeInfo?[raw.Count * 2];
@@ -115,10 +122,13 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
     /// of a thread mostly share their outer frames, so a frame running the same code under the same globals as
     /// the frame at its height from the base in the thread's <paramref name="last"/> walk takes the code object
     /// from there rather than from a lookup by address, and, at the same instruction, its line too. The walk is
-    /// kept in <paramref name="last"/> as it goes, with until when all its code objects stay trusted, which spares
-    /// the next batch a look at each. False, with nothing appended, when some header must be read.
+    /// kept in <paramref name="last"/> as it goes, with when the code object checked longest ago was checked, which
+    /// spares the next batch a look at each while that is recent. False, with nothing appended, when some header
+    /// must be read. The outermost <paramref name="reused"/> frames are the last walk's, which the cache trusts as a
+    /// whole (checked since <paramref name="lastVerifiedSinceMs"/>): they take its code objects and lines as they
+    /// are, unless a code object was found replaced since.
     /// </summary>
-    private bool TryResolveTrusted(List<RawFrame> raw, List<RemoteFrame> resolved, LastWalk last, long nowMs)
+    private bool TryResolveTrusted(List<RawFrame> raw, List<RemoteFrame> resolved, LastWalk last, long nowMs, int reused, long lastVerifiedSinceMs)
     {
         var frames = CollectionsMarshal.AsSpan(raw);
         var depth = frames.Length;
@@ -136,6 +146,17 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
         {
             ref readonly var frame = ref frames[i];
             var fromBase = depth - 1 - i;
+            if (fromBase < reused)
+            {
+                var unchanged = lastCodes[fromBase]!;
+                if (unchanged.Replaced || unchanged.Globals != frame.Globals)
+                {
+                    CollectionsMarshal.SetCount(resolved, start);
+                    return false;
+                }
+                output[i] = new RemoteFrame(unchanged, lastLines[fromBase], frame.Address);
+                continue;
+            }
             ref var kept = ref lastFrames[fromBase];
             var same = fromBase < lastDepth && kept.RunsSameCodeAs(frame);
             if (i == 0 || !frame.RunsSameCodeAs(frames[i - 1]))
@@ -161,7 +182,8 @@ internal sealed class CodeObjectCache(RemoteObjects objects)
             output[i] = new RemoteFrame(code!, line, frame.Address);
         }
         last.Keep(depth);
-        if (verifiedSince != long.MaxValue) last.TrustedUntilMs = verifiedSince + ReverifyAfterMs;
+        if (reused > 0) verifiedSince = Math.Min(verifiedSince, lastVerifiedSinceMs);
+        if (verifiedSince != long.MaxValue) last.VerifiedSinceMs = verifiedSince;
         return true;
     }
 

@@ -17,8 +17,11 @@ internal sealed class FrameObjectWalker(RemoteObjects objects) : IFrameWalker
     /// <summary>Always 0: the walk ends where a frame's <c>f_back</c> is null.</summary>
     public ulong OutermostCaller => 0;
 
+    /// <summary>Always 0: frames are heap objects, read one by one, so there are no unchanged bytes to compare.</summary>
+    public int ReusedFrames => 0;
+
     /// <summary>The known base saves nothing here: the base frame must be read anyway, and nothing lies below it.</summary>
-    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, List<RawFrame> frames, FrameReads reads)
+    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, LastWalk last, ulong unchangedBelow, List<RawFrame> frames, FrameReads reads)
     {
         Span<byte> block = stackalloc byte[_frameSize];
         var address = thread.TopFrame;

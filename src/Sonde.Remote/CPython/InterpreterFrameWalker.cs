@@ -27,15 +27,22 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
 
     public ulong OutermostCaller { get; private set; }
 
+    public int ReusedFrames { get; private set; }
+
     /// <summary>
     /// Stops at the known base when it meets it again: the same frame running the same code, owned by the thread
     /// (a thread-owned frame's link to its caller is set once, when it is pushed; a generator's changes at every
     /// resumption), and linking to the same caller. From 3.12 that caller is the C-stack frame the thread entered
     /// Python from, which the last walk found leads no further, and not reading it saves a range per tick.
+    /// Also stops at the first thread-owned frame it reads from the batch wholly below
+    /// <paramref name="unchangedBelow"/> that the last walk had too, and takes the frames below it from that walk:
+    /// the frame's bytes, and those of every frame below it down to the base, are what that walk read (see
+    /// <see cref="CallerBytes"/>).
     /// </summary>
-    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, List<RawFrame> frames, FrameReads reads)
+    public WalkResult Walk(in RemoteThread thread, in KnownBase knownBase, LastWalk last, ulong unchangedBelow, List<RawFrame> frames, FrameReads reads)
     {
         _windowLength = 0;
+        ReusedFrames = 0;
         ulong caller = 0;
         var frameSize = _layout.IFrameSize;
         Span<byte> single = stackalloc byte[frameSize];
@@ -82,11 +89,38 @@ internal sealed class InterpreterFrameWalker(RemoteObjects objects) : IFrameWalk
                 caller = previous;
                 if (address == knownBase.Frame && code == knownBase.Code && previous == knownBase.Caller && owner == _layout.FrameOwnedByThread)
                     break;
+                if (address + (ulong)frameSize <= unchangedBelow && owner == _layout.FrameOwnedByThread && !fetched.IsEmpty)
+                {
+                    // One look: a frame below this one is below the unchanged bytes too, but no nearer the top.
+                    unchangedBelow = 0;
+                    if (TakeRestFrom(last, knownBase, frames, reads)) return WalkResult.Complete;
+                }
             }
             address = previous;
         }
         OutermostCaller = caller;
         return WalkResult.Complete;
+    }
+
+    /// <summary>
+    /// Completes the walk with the last walk's frames below the frame just read, when the last walk had that frame,
+    /// unchanged, and ended at the known base.
+    /// </summary>
+    private bool TakeRestFrom(LastWalk last, in KnownBase knownBase, List<RawFrame> frames, FrameReads reads)
+    {
+        var current = frames[^1];
+        var at = last.IndexOfFrame(current.Address);
+        var lastFrames = last.Frames;
+        if (at < 0 || lastFrames[at] != current || lastFrames[0].Address != knownBase.Frame || lastFrames[0].Code != knownBase.Code) return false;
+        var count = frames.Count;
+        CollectionsMarshal.SetCount(frames, count + at);
+        var taken = CollectionsMarshal.AsSpan(frames)[count..];
+        for (var i = 0; i < at; i++) taken[i] = lastFrames[at - 1 - i];
+        // The frames taken lie in the range the frame just read came from, down to the base.
+        reads.UsedFromRange(lastFrames[0].Address, _layout.IFrameSize);
+        ReusedFrames = at + 1;
+        OutermostCaller = knownBase.Caller;
+        return true;
     }
 
     /// <summary>A pointer field of a frame's bytes, at an offset checked once to lie within every frame.</summary>

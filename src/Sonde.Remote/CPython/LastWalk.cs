@@ -17,12 +17,17 @@ internal sealed class LastWalk
 
     public ReadOnlySpan<CodeInfo?> Codes => _codes.AsSpan(0, Depth);
 
+    /// <summary>Stands for "not found out" in <see cref="VerifiedSinceMs"/>.</summary>
+    public const long NotVerified = long.MinValue;
+
     /// <summary>
-    /// Until when (<see cref="CodeObjectCache.NowMs"/>) the cache trusts every code object of the walk, as far as
-    /// the walk's own resolution found; 0 when it didn't find out. A code object found replaced meanwhile is still
-    /// caught when the next walk is resolved.
+    /// When (<see cref="CodeObjectCache.NowMs"/>) the code object of the walk checked longest ago was last checked,
+    /// as far as the walk's own resolution found, when the cache trusted them all; <see cref="NotVerified"/> when it
+    /// didn't find out. The cache trusts the whole walk while that check is recent (see
+    /// <see cref="CodeObjectCache.TrustsWholeWalk"/>); a code object found replaced meanwhile is still caught when the
+    /// next walk is resolved.
     /// </summary>
-    public long TrustedUntilMs { get; set; }
+    public long VerifiedSinceMs { get; set; } = NotVerified;
 
     /// <summary>
     /// Makes room for a walk <paramref name="depth"/> frames deep, to be written over the slots in place: those
@@ -43,6 +48,24 @@ internal sealed class LastWalk
     public Span<CodeInfo?> CodeSlots => _codes;
 
     public Span<int> LineSlots => _lines;
+
+    /// <summary>
+    /// Where from the base the walk has a frame at <paramref name="address"/>, or -1; for a walk whose frames lie at
+    /// rising addresses from the base, as a walk within one data-stack chunk does (see <see cref="CallerBytes"/>).
+    /// </summary>
+    public int IndexOfFrame(ulong address)
+    {
+        int low = 0, high = Depth - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var at = _frames[middle].Address;
+            if (at == address) return middle;
+            if (at < address) low = middle + 1;
+            else high = middle - 1;
+        }
+        return -1;
+    }
 
     /// <summary>The slots now hold a whole walk this deep.</summary>
     public void Keep(int depth)

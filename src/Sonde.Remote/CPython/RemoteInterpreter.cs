@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sonde.Remote.CPython.Layouts;
 using Sonde.Remote.CPython.Objects;
 using Sonde.Remote.Memory;
@@ -146,6 +147,9 @@ public sealed class RemoteInterpreter
         return _gil;
     }
 
+    /// <summary>How many of the last walk's outermost frames were taken unchanged from the walk before it (see <see cref="CallerBytes"/>).</summary>
+    internal int ReusedFrames => _walker.ReusedFrames;
+
     /// <summary>Appends the thread's frames, innermost first.</summary>
     public WalkResult Walk(in RemoteThread thread, List<RemoteFrame> frames)
     {
@@ -192,9 +196,11 @@ public sealed class RemoteInterpreter
         _reads.Begin(_snapshot.Buffer, _snapshotTable, 0, count);
         var again = thread with { TopFrame = RemoteReader.Pointer(_snapshot.Buffer, topFrameOffset) };
         var plan = _batch.PlanOf(thread.Address);
-        var result = _walker.Walk(again, plan.Base, _raw, _reads);
+        // This walk reads its own copy, and the last walk it leaves behind may not be the bytes kept.
+        plan.Callers.Forget();
+        var result = _walker.Walk(again, plan.Base, plan.Last, 0, _raw, _reads);
         if (result != WalkResult.Complete) return result;
-        if (!plan.Base.ReachedBy(_raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last)) return WalkResult.Torn;
+        if (!plan.Base.ReachedBy(_raw) || !Codes.Resolve(_raw, frames, null, [], plan.Last, 0)) return WalkResult.Torn;
         _batch.Learn(plan, again, _reads.Used, _raw, _walker.OutermostCaller);
         return WalkResult.Complete;
     }
@@ -204,10 +210,19 @@ public sealed class RemoteInterpreter
         _raw.Clear();
         var plan = _batch.PlanOf(thread.Address);
         var fetched = plan.TakeFetched();
-        if (fetched) _reads.Begin(_batch.Buffer, _batch.Copied, plan.FirstRange, plan.RangeCount);
+        ulong unchangedBelow = 0;
+        if (fetched)
+        {
+            _reads.Begin(_batch.Buffer, _batch.Copied, plan.FirstRange, plan.RangeCount);
+            if (plan.RangeCount == 1) unchangedBelow = plan.Callers.UnchangedBelow(FetchedBytes(plan, out var start), start);
+        }
         else _reads.Begin();
-        var result = _walker.Walk(thread, plan.Base, _raw, _reads);
-        if (result != WalkResult.Complete) return result;
+        var result = _walker.Walk(thread, plan.Base, plan.Last, unchangedBelow, _raw, _reads);
+        if (result != WalkResult.Complete)
+        {
+            plan.Callers.Forget();
+            return result;
+        }
         // A walk that reached the thread's known base holds together (see KnownBase.ReachedBy), and a thread with
         // no frame has nothing to tear. Otherwise, a thread that moved on while we walked (a generator that yielded,
         // a call that returned) can leave a chain cut short that still looks whole: the pointers that led to its
@@ -222,10 +237,59 @@ public sealed class RemoteInterpreter
             count = TopFrameChecks(thread, checks);
             if (Layout.Minor < 11) checks[count++] = new PointerCheck(_raw[^1].Address + (ulong)Layout.FrameBack, 0);
         }
-        var resolved = Codes.Resolve(_raw, frames, fetched ? _batch.Headers : null, checks[..count], plan.Last);
-        if (!resolved) return WalkResult.Torn;
+        var resolved = Codes.Resolve(_raw, frames, fetched ? _batch.Headers : null, checks[..count], plan.Last, _walker.ReusedFrames);
+        if (!resolved)
+        {
+            plan.Callers.Forget();
+            return WalkResult.Torn;
+        }
         _batch.Learn(plan, thread, _reads.Used, _raw, _walker.OutermostCaller);
+        KeepCallerBytes(plan, fetched, unchangedBelow);
         return WalkResult.Complete;
+    }
+
+    /// <summary>The bytes of the one range the batch fetched for the plan's thread, and where they were read.</summary>
+    private ReadOnlySpan<byte> FetchedBytes(ThreadPlan plan, out ulong start)
+    {
+        var range = _batch.Copied[plan.FirstRange];
+        start = range.Address;
+        return _batch.Buffer.AsSpan(range.Offset, range.Length);
+    }
+
+    /// <summary>
+    /// Keeps the bytes the walk just resolved read, for the next walk to compare (see <see cref="CallerBytes"/>):
+    /// only from 3.11, when every frame came from the one range fetched, one above the other from the base.
+    /// </summary>
+    private void KeepCallerBytes(ThreadPlan plan, bool fetched, ulong unchangedBelow)
+    {
+        if (Layout.Minor < 11 || !fetched || plan.RangeCount != 1 || _raw.Count == 0 || _reads.Used.Count != 1 || !RisingFromBase(_raw, _walker.ReusedFrames))
+        {
+            plan.Callers.Forget();
+            return;
+        }
+        var bytes = FetchedBytes(plan, out var start);
+        var used = _reads.Used[0];
+        var end = _raw[0].Address + (ulong)Layout.IFrameSize;
+        var rangeEnd = start + (ulong)bytes.Length;
+        if (used.Address < start || used.Address + (ulong)used.Length > rangeEnd || end > rangeEnd)
+        {
+            plan.Callers.Forget();
+            return;
+        }
+        plan.Callers.Keep(bytes, start, (int)(end - start), unchangedBelow);
+    }
+
+    /// <summary>
+    /// Whether each frame of <paramref name="raw"/> (innermost first) lies wholly above its caller, as frames pushed on
+    /// one data-stack chunk do. The outermost <paramref name="reused"/> were found so when they were kept.
+    /// </summary>
+    private bool RisingFromBase(List<RawFrame> raw, int reused)
+    {
+        var frames = CollectionsMarshal.AsSpan(raw);
+        var frameSize = (ulong)Layout.IFrameSize;
+        for (var i = Math.Min(frames.Length - 1, frames.Length - reused) - 1; i >= 0; i--)
+            if (frames[i].Address < frames[i + 1].Address + frameSize) return false;
+        return true;
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ internal sealed class ThreadPlan
     /// </summary>
     public KnownBase Base { get; set; }
 
+    /// <summary>The bytes below the innermost frame the last walk read, when it read them all from one fetched range.</summary>
+    public CallerBytes Callers { get; } = new();
+
     /// <summary>The last tick walked this thread completely, so this tick fetches for it.</summary>
     public bool Walked { get; set; }
 

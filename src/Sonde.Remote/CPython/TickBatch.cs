@@ -259,7 +259,7 @@ internal sealed class TickBatch
         var nowMs = CodeObjectCache.NowMs();
         foreach (var plan in _fetching)
         {
-            if (nowMs < plan.Last.TrustedUntilMs) continue;
+            if (_codes.TrustsWholeWalk(plan.Last, nowMs)) continue;
             var frames = plan.Last.Frames;
             var codes = plan.Last.Codes;
             for (var i = 0; i < frames.Length; i++)

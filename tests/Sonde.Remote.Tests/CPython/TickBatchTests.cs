@@ -92,6 +92,74 @@ public sealed class TickBatchTests
         Assert.Equal(minor switch { 11 or 12 => 4, _ => 3 }, memory.Ranges.Count);
     }
 
+    // The main thread waits 33 frames deep in a(), then, told "0", returns to phase() and waits as deep in b(): the
+    // frames of b() take the places of a()'s on the data stack.
+    private const string CallersChangeScript = """
+        import sys, threading
+        def a(n, event):
+            if n:
+                return a(n - 1, event)
+            print("ready", flush=True)
+            event.wait()
+        def b(n, event):
+            if n:
+                return b(n - 1, event)
+            print("ready", flush=True)
+            event.wait()
+        def phase(events):
+            a(10, events[0])
+            b(10, events[1])
+        def down(n, events):
+            if n:
+                return down(n - 1, events)
+            phase(events)
+        def release():
+            for line in sys.stdin:
+                events[int(line)].set()
+        events = [threading.Event(), threading.Event()]
+        threading.Thread(target=release, daemon=True).start()
+        down(20, events)
+        """;
+
+    /// <summary>
+    /// From 3.11 a tick takes the frames whose bytes haven't changed since the last walk from that walk. A thread
+    /// that stays put is then taken whole; one whose frames were replaced by others at the same addresses must be
+    /// walked from where its bytes changed, and come out with the new frames.
+    /// </summary>
+    [Theory, MemberData(nameof(Pythons))]
+    public void FramesThatChangedInPlaceAreWalkedAndTheRestTakenFromTheLastWalk(string label)
+    {
+        var py = PythonInstalls.Require(label);
+        using var target = TargetProcess.Start(py.Path!, ["-c", CallersChangeScript], waitForLine: true);
+        var (_, interpreter) = CountingMemory.AttachInterpreter(target.Id);
+        interpreter.Codes.TrustAfterMs = 0;
+        interpreter.Codes.ReverifyAfterMs = 60_000;
+        var reuses = interpreter.Layout.Minor >= 11;
+
+        var before = MainThreadStack(interpreter, target.Id);
+        Assert.Equal(11, before.Count(f => f == "a"));
+        for (var tick = 0; tick < 3; tick++) Assert.Equal(before, MainThreadStack(interpreter, target.Id));
+        if (reuses) Assert.Equal(before.Count, interpreter.ReusedFrames);
+
+        Assert.Equal("ready", target.Ask("0"));
+        var after = MainThreadStack(interpreter, target.Id);
+        Assert.Equal(11, after.Count(f => f == "b"));
+        Assert.DoesNotContain("a", after);
+        Assert.Equal(21, after.Count(f => f == "down"));
+        // down()'s frames and the module's are the same; phase() now calls b().
+        if (reuses) Assert.Equal(22, interpreter.ReusedFrames);
+        Assert.Equal(after, MainThreadStack(interpreter, target.Id));
+    }
+
+    private static List<string> MainThreadStack(RemoteInterpreter interpreter, int mainThreadId)
+    {
+        var threads = new List<RemoteThread>();
+        Assert.True(interpreter.TryReadThreads(threads));
+        var frames = new List<RemoteFrame>();
+        Assert.Equal(WalkResult.Complete, interpreter.Walk(threads.Single(t => t.NativeThreadId == mainThreadId), frames));
+        return frames.Select(f => f.Code.Qualname.Split('.')[^1]).ToList();
+    }
+
     // Starts and stops named threads that wait, answering with the thread's native id or "stopped".
     private const string ThreadsOnCommandScript = """
         import sys, threading
