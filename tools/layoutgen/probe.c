@@ -92,6 +92,32 @@ static long state_bit(const PyASCIIObject *changed)
 }
 
 /*
+ * 3.13+: the byte of PyThreadState that holds _status.holds_gil, and that bit's mask within it, found by setting
+ * the bitfield in one zeroed thread state and comparing it with another.
+ */
+static void holds_gil_bit(void)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    static PyThreadState zeroed, with_bit;
+    with_bit._status.holds_gil = 1;
+    const unsigned char *a = (const unsigned char *)&zeroed, *b = (const unsigned char *)&with_bit;
+    for (size_t i = 0; i < sizeof with_bit; i++) {
+        if (a[i] != b[i]) {
+            VAL("TstateHoldsGilByte", i);
+            VAL("TstateHoldsGilMask", a[i] ^ b[i]);
+            return;
+        }
+    }
+    fprintf(stderr, "probe: setting _status.holds_gil changed no byte of the thread state\n");
+    VAL("TstateHoldsGilByte", -2);
+    VAL("TstateHoldsGilMask", -2);
+#else
+    NONE("TstateHoldsGilByte");
+    NONE("TstateHoldsGilMask");
+#endif
+}
+
+/*
  * Where CPython keeps an instance's dict (and, without one, its attribute values) around the object, found by
  * calling the interpreter's own inline accessors on a fake object whose type has the flags they assert. Offsets
  * before the object are printed as positive byte counts, since -1 means "absent".
@@ -212,6 +238,7 @@ int main(void)
     NONE("TstateNativeThreadId");
     NONE("TstateDatastackChunk");
 #endif
+    holds_gil_bit();
 
     /* ---- _PyStackChunk (3.11+) ---- */
 #if PY_VERSION_HEX >= 0x030B0000

@@ -282,6 +282,11 @@ def walk(L):
     check("interp id", i64(interp + L["InterpId"]), 0)
     check("interp next", ptr(interp + L["InterpNext"]), 0)
 
+    # A second thread, waiting with the GIL released, so that the list has two links and only one GIL holder.
+    release, waiting = threading.Event(), threading.Event()
+    waiter = threading.Thread(target=lambda: (waiting.set(), release.wait()))
+    waiter.start()
+    waiting.wait()
     tstate = ptr(interp + L["InterpThreadsHead"])
     found = 0
     seen = 0
@@ -292,14 +297,21 @@ def walk(L):
         previous = tstate
         if u64(tstate + L["TstateThreadId"]) == threading.get_ident():
             found = tstate
+        elif u64(tstate + L["TstateThreadId"]) == waiter.ident and L["TstateHoldsGilByte"] >= 0:
+            check("a waiting thread's _status.holds_gil", u8(tstate + L["TstateHoldsGilByte"]) & L["TstateHoldsGilMask"], 0)
         tstate = ptr(tstate + L["TstateNext"])
         seen += 1
+    release.set()
+    waiter.join()
     check("this thread's state is in the list", found != 0, True)
     if not found:
         return
     tstate = found
     if L["TstateNativeThreadId"] >= 0:
         check("native_thread_id", u64(tstate + L["TstateNativeThreadId"]), threading.get_native_id())
+    if L["TstateHoldsGilByte"] >= 0:
+        # This thread runs Python code, so it holds the GIL.
+        check("_status.holds_gil", u8(tstate + L["TstateHoldsGilByte"]) & L["TstateHoldsGilMask"] != 0, True)
     if L["RuntimeTstateCurrent"] >= 0:
         check("gilstate.tstate_current", ptr(runtime + L["RuntimeTstateCurrent"]), tstate)
         check("gil last_holder", ptr(runtime + L["RuntimeGilLastHolder"]), tstate)

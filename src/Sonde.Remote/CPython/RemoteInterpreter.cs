@@ -35,6 +35,8 @@ public sealed class RemoteInterpreter
     private readonly ReadPlan _snapshot = new();
     private int _gilLockedAt;
     private int _gilHolderAt;
+    // From 3.13: the thread state the last TryReadThreads found holding the GIL.
+    private ulong _gilHolderFromStates;
 
     public RemoteInterpreter(IProcessMemory memory, PythonLayout layout, ulong runtimeAddress, BuiltinAddresses? builtins = null)
     {
@@ -52,7 +54,7 @@ public sealed class RemoteInterpreter
         _locals = new FrameLocals(_objects, types, new RemoteValues(_objects, types, ints));
         _threadingNames = new ThreadingNames(_objects, types, new RemoteModules(_objects, dicts, attributes), attributes, dicts, ints);
         int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
-            layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk];
+            layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk, layout.TstateHoldsGilByte];
         _tstateSize = tstateFields.Max() + 8;
         _reads = new FrameReads(memory);
         _batch = new TickBatch(memory, layout, runtimeAddress, _tstateSize, Codes);
@@ -75,7 +77,12 @@ public sealed class RemoteInterpreter
     public bool TryReadThreads(List<RemoteThread> threads)
     {
         threads.Clear();
-        if (_batch.TryRead(threads)) return true;
+        _gilHolderFromStates = 0;
+        if (_batch.TryRead(threads))
+        {
+            NoteGilHolder(threads);
+            return true;
+        }
         threads.Clear();
         var interp = MainInterpreter();
         if (interp == 0) return true;
@@ -93,20 +100,24 @@ public sealed class RemoteInterpreter
                 Layout.TstateNativeThreadId >= 0 ? RemoteReader.Int32(block, Layout.TstateNativeThreadId) : 0,
                 topFrame,
                 Layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, Layout.TstateDatastackChunk) : 0,
-                cframe));
+                cframe,
+                Layout.HoldsGil(block)));
             tstate = RemoteReader.Pointer(block, Layout.TstateNext);
         }
         if (_pthreadIds is not null) FillNativeIds(threads);
         _batch.Remember(interp, threads);
+        NoteGilHolder(threads);
         return true;
     }
 
     /// <summary>
-    /// The thread state holding the GIL, or 0 when it is free or can't be read. After <see cref="TryReadThreads"/>
-    /// read its batch, this comes from that batch and costs no read.
+    /// The thread state holding the GIL, or 0 when it is free or can't be read; call it after
+    /// <see cref="TryReadThreads"/>. From 3.13 each thread state says whether it holds the GIL, so this costs no
+    /// read; before, after a batch, it comes from that batch (which then reads the GIL's state every tick).
     /// </summary>
     public ulong GilHolder()
     {
+        if (Layout.TstateTellsGil) return _gilHolderFromStates;
         var gil = GilState();
         if (gil.Length == 0) return 0;
         Span<byte> bytes = stackalloc byte[gil.Length];
@@ -145,6 +156,12 @@ public sealed class RemoteInterpreter
         _gil = new RemoteRange(gil + (ulong)start, Math.Max(_gilLockedAt + 4, _gilHolderAt + 8));
         _batch.WatchGil(_gil);
         return _gil;
+    }
+
+    private void NoteGilHolder(List<RemoteThread> threads)
+    {
+        foreach (var thread in threads)
+            if (thread.HoldsGil) _gilHolderFromStates = thread.Address;
     }
 
     /// <summary>How many of the last walk's outermost frames were taken unchanged from the walk before it (see <see cref="CallerBytes"/>).</summary>

@@ -142,7 +142,7 @@ internal sealed class TickBatch
                 return false;
             }
             threads.Add(new RemoteThread(_knownTstates[i], ident, tid, topFrame,
-                _layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, _layout.TstateDatastackChunk) : 0, cframe));
+                _layout.TstateDatastackChunk >= 0 ? RemoteReader.Pointer(block, _layout.TstateDatastackChunk) : 0, cframe, _layout.HoldsGil(block)));
         }
         foreach (var plan in _plans.Values) plan.Walked = false;
         return true;

@@ -28,6 +28,35 @@ public sealed class StackShapeTests
         return FoldedStacks.Load(path);
     }
 
+    /// <summary>
+    /// With --gil only the GIL's holder is sampled: a thread that runs, but hashes with the GIL let go, is left out,
+    /// while without --gil it is sampled as the running thread it is. From 3.13 the holder comes from each thread
+    /// state's own flag rather than from the GIL's state.
+    /// </summary>
+    [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
+    public void OnlyTheGilHolderIsSampledWithGil(string python)
+    {
+        var py = PythonInstalls.Require(python);
+        using var temp = new TempDirectory();
+        var (all, hasherCpuShare) = RecordGilFixture(temp, "all.folded", [], py.Path!);
+        var (holders, _) = RecordGilFixture(temp, "gil.folded", ["--gil"], py.Path!);
+
+        // The hashing thread must have run for a good part of the recording, or leaving it out proves nothing.
+        Assert.True(hasherCpuShare > 0.15, $"the hashing thread used only {hasherCpuShare:P0} of a CPU");
+        Assert.True(all.Inclusive("hash_outside_gil") > all.Total * 0.1, $"without --gil the running hashing thread was hardly sampled: {all.Inclusive("hash_outside_gil")} of {all.Total}");
+        Assert.True(holders.Inclusive("spin") > holders.Total * 0.9, $"with --gil the spinning thread, which holds the GIL, had {holders.Inclusive("spin")} of {holders.Total}");
+        Assert.True(holders.Inclusive("hash_outside_gil") < holders.Total * 0.03, $"with --gil the hashing thread, which runs without the GIL, had {holders.Inclusive("hash_outside_gil")} of {holders.Total}");
+    }
+
+    private static (FoldedStacks Stacks, double HasherCpuShare) RecordGilFixture(TempDirectory temp, string output, string[] options, string python)
+    {
+        var path = temp.File(output);
+        var result = SondeCli.Run(["record", "-o", path, .. options, "--", python, Repository.Fixture("gil_holder.py"), "2"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var share = result.StdOut.Split('\n').Single(line => line.StartsWith("hasher cpu share ", StringComparison.Ordinal));
+        return (FoldedStacks.Load(path), double.Parse(share["hasher cpu share ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory, MemberData(nameof(Pythons.All), MemberType = typeof(Pythons))]
     public void RecursionFiveHundredDeepIsReportedInFull(string python)
     {

@@ -64,8 +64,8 @@ public sealed class TickBatchTests
 
     /// <summary>
     /// What a steady thread's tick reads, from 3.11 on, where a thread's frames sit together in its data stack:
-    /// the GIL (on 3.12+ in the interpreter's state, which the batch otherwise doesn't read: the thread states'
-    /// links tell whether the list changed), the thread state, on 3.11 and 3.12 the C-stack cframe that points to
+    /// on 3.11 and 3.12 the GIL (the thread states' links tell whether the list changed, and from 3.13 each thread
+    /// state says whether it holds the GIL), the thread state, on 3.11 and 3.12 the C-stack cframe that points to
     /// the innermost frame, and the frames.
     /// Nothing below the thread's base (the C-stack frame it entered Python from, 3.12+) and no pointer after
     /// the frames: a walk that ends at the thread's known base needs no check.
@@ -89,7 +89,7 @@ public sealed class TickBatchTests
         memory.Ranges.Clear();
         Assert.Equal(first, Tick(interpreter, readGil: true));
         Assert.Equal(1, memory.Calls);
-        Assert.Equal(minor switch { 11 or 12 => 4, _ => 3 }, memory.Ranges.Count);
+        Assert.Equal(minor switch { 11 or 12 => 4, _ => 2 }, memory.Ranges.Count);
     }
 
     // The main thread waits 33 frames deep in a(), then, told "0", returns to phase() and waits as deep in b(): the

@@ -138,6 +138,8 @@ public sealed class GeneratedLayoutsTests(GeneratedLayoutsTests.GeneratorRun run
         ["DictUnicodeEntrySize"] = (11, 13),
         ["DictUnicodeEntryKey"] = (11, 13),
         ["DictUnicodeEntryValue"] = (11, 13),
+        ["TstateHoldsGilByte"] = (13, 13),
+        ["TstateHoldsGilMask"] = (13, 13),
         ["DebugOffsetsVersion"] = (13, 13),
         ["DebugRuntimeInterpretersHead"] = (13, 13),
         ["DebugInterpThreadsHead"] = (13, 13),

@@ -29,6 +29,8 @@ public static partial class KnownLayouts
         TstateThreadId = 176,
         TstateNativeThreadId = -1,
         TstateDatastackChunk = -1,
+        TstateHoldsGilByte = -1,
+        TstateHoldsGilMask = -1,
         StackChunkPrevious = -1,
         StackChunkSize = -1,
         StackChunkTop = -1,

@@ -29,6 +29,8 @@ public static partial class KnownLayouts
         TstateThreadId = 152,
         TstateNativeThreadId = 160,
         TstateDatastackChunk = 296,
+        TstateHoldsGilByte = -1,
+        TstateHoldsGilMask = -1,
         StackChunkPrevious = 0,
         StackChunkSize = 8,
         StackChunkTop = 16,

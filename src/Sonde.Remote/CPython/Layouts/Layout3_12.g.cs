@@ -29,6 +29,8 @@ public static partial class KnownLayouts
         TstateThreadId = 136,
         TstateNativeThreadId = 144,
         TstateDatastackChunk = 232,
+        TstateHoldsGilByte = -1,
+        TstateHoldsGilMask = -1,
         StackChunkPrevious = 0,
         StackChunkSize = 8,
         StackChunkTop = 16,

@@ -29,6 +29,8 @@ public static partial class KnownLayouts
         TstateThreadId = 152,
         TstateNativeThreadId = 160,
         TstateDatastackChunk = 232,
+        TstateHoldsGilByte = 32,
+        TstateHoldsGilMask = 32,
         StackChunkPrevious = 0,
         StackChunkSize = 8,
         StackChunkTop = 16,

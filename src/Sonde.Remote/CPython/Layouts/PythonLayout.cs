@@ -53,6 +53,10 @@ public sealed record PythonLayout
     public required int TstateNativeThreadId { get; init; }
     /// <summary><c>datastack_chunk</c> (3.11+).</summary>
     public required int TstateDatastackChunk { get; init; }
+    /// <summary>The byte of the thread state holding <c>_status.holds_gil</c>, set while the thread holds the GIL (3.13+).</summary>
+    public required int TstateHoldsGilByte { get; init; }
+    /// <summary>The <c>holds_gil</c> bit's mask within <see cref="TstateHoldsGilByte"/> (3.13+).</summary>
+    public required int TstateHoldsGilMask { get; init; }
 
     // _PyStackChunk (3.11+)
     public required int StackChunkPrevious { get; init; }
@@ -226,4 +230,10 @@ public sealed record PythonLayout
     public required int DebugCodeQualname { get; init; }
     public required int DebugCodeLinetable { get; init; }
     public required int DebugCodeFirstLineNo { get; init; }
+
+    /// <summary>Whether a thread state's own bytes say if it holds the GIL (3.13+), rather than the GIL's state.</summary>
+    public bool TstateTellsGil => TstateHoldsGilByte >= 0;
+
+    /// <summary>Whether the thread state read into <paramref name="tstate"/> holds the GIL; false where <see cref="TstateTellsGil"/> isn't so.</summary>
+    public bool HoldsGil(ReadOnlySpan<byte> tstate) => TstateHoldsGilByte >= 0 && (tstate[TstateHoldsGilByte] & TstateHoldsGilMask) != 0;
 }
