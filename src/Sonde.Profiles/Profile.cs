@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Sonde.Profiles.CallGraph;
 using Sonde.Profiles.Lines;
 using Sonde.Profiles.Memory;
@@ -11,12 +10,12 @@ namespace Sonde.Profiles;
 /// </summary>
 public sealed class Profile
 {
-    private readonly List<int> _stackIds = [];
-    private readonly List<int> _threadIndexes = [];
-    private readonly List<long> _timestamps = [];
-    private readonly List<long> _weights = [];
+    private readonly SampleColumn<int> _stackIds = new();
+    private readonly SampleColumn<int> _threadIndexes = new();
+    private readonly SampleColumn<long> _timestamps = new();
+    private readonly SampleColumn<long> _weights = new();
     // Null until a source gives a sample a state: most profiles never pay for the column.
-    private List<SampleState>? _states;
+    private SampleColumn<SampleState>? _states;
     private readonly Dictionary<(int, long), int> _threadIndexById = [];
     private readonly FrameTable _frames = new();
     private readonly StackTable _stacks = new();
@@ -70,7 +69,7 @@ public sealed class Profile
     public SampleState ThreadStateOf(int sample) => EnsuredStates is { } states ? states[sample] : SampleState.Unknown;
 
     // Deferred samples are added first, since they may bring the column with them.
-    private List<SampleState>? EnsuredStates
+    private SampleColumn<SampleState>? EnsuredStates
     {
         get
         {
@@ -87,16 +86,15 @@ public sealed class Profile
     {
         if (firstSample < 0 || firstSample + states.Length > SampleCount)
             throw new ArgumentOutOfRangeException(nameof(firstSample), "The states name samples the profile doesn't hold.");
-        var column = StateColumn();
-        states.CopyTo(CollectionsMarshal.AsSpan(column).Slice(firstSample, states.Length));
+        StateColumn().SetRange(firstSample, states);
     }
 
-    private List<SampleState> StateColumn()
+    private SampleColumn<SampleState> StateColumn()
     {
         if (_states is null)
         {
-            _states = new List<SampleState>(Math.Max(_stackIds.Capacity, _stackIds.Count));
-            CollectionsMarshal.SetCount(_states, _stackIds.Count);
+            _states = new SampleColumn<SampleState>();
+            _states.GrowTo(_stackIds.Count);
         }
         return _states;
     }
@@ -149,11 +147,11 @@ public sealed class Profile
     /// </summary>
     public void EnsureSampleCapacity(int totalSamples)
     {
-        _stackIds.EnsureCapacity(totalSamples);
-        _threadIndexes.EnsureCapacity(totalSamples);
-        _timestamps.EnsureCapacity(totalSamples);
-        _weights.EnsureCapacity(checked(totalSamples * WeightTypes.Count));
-        _states?.EnsureCapacity(totalSamples);
+        _stackIds.MakeRoom(totalSamples);
+        _threadIndexes.MakeRoom(totalSamples);
+        _timestamps.MakeRoom(totalSamples);
+        _weights.MakeRoom(checked(totalSamples * WeightTypes.Count));
+        _states?.MakeRoom(totalSamples);
     }
 
     public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights)
@@ -171,7 +169,7 @@ public sealed class Profile
     public void AddSample(int stackId, int threadIndex, long timestampNs, ReadOnlySpan<long> weights, SampleState state)
     {
         AddSample(stackId, threadIndex, timestampNs, weights);
-        if (state != SampleState.Unknown) StateColumn()[^1] = state;
+        if (state != SampleState.Unknown) StateColumn()[_stackIds.Count - 1] = state;
     }
 
     /// <summary>
@@ -186,7 +184,7 @@ public sealed class Profile
         _threadIndexes.AddRange(threadIndexes);
         _timestamps.AddRange(timestampsNs);
         _weights.AddRange(weights);
-        if (_states is not null) CollectionsMarshal.SetCount(_states, _stackIds.Count);
+        _states?.GrowTo(_stackIds.Count);
     }
 
     /// <summary>Adds a sample whose only weight is 1 in a profile with a single weight type.</summary>
