@@ -13,7 +13,8 @@ public sealed class Profile
     private readonly SampleColumn<int> _stackIds = new();
     private readonly SampleColumn<int> _threadIndexes = new();
     private readonly SampleColumn<long> _timestamps = new();
-    private readonly SampleColumn<long> _weights = new();
+    // One column per weight type: an aggregate reads one weight of every sample.
+    private readonly SampleColumn<long>[] _weights;
     // Null until a source gives a sample a state: most profiles never pay for the column.
     private SampleColumn<SampleState>? _states;
     private readonly Dictionary<(int, long), int> _threadIndexById = [];
@@ -26,6 +27,8 @@ public sealed class Profile
     {
         if (weightTypes.Length == 0) throw new ArgumentException("A profile needs at least one weight type.", nameof(weightTypes));
         WeightTypes = weightTypes;
+        _weights = new SampleColumn<long>[weightTypes.Length];
+        for (var i = 0; i < _weights.Length; i++) _weights[i] = new SampleColumn<long>();
     }
 
     public IReadOnlyList<WeightType> WeightTypes { get; }
@@ -60,7 +63,7 @@ public sealed class Profile
     /// <summary>Nanoseconds since <see cref="ProfileMetadata.StartTime"/>.</summary>
     public long TimestampOf(int sample) => Ensured(_timestamps)[sample];
 
-    public long WeightOf(int sample, int weightIndex) => Ensured(_weights)[sample * WeightTypes.Count + weightIndex];
+    public long WeightOf(int sample, int weightIndex) => Ensured(_weights)[weightIndex][sample];
 
     /// <summary>True when some samples carry a <see cref="SampleState"/> (a sampler that read them).</summary>
     public bool HasThreadStates => EnsuredStates is not null;
@@ -150,7 +153,7 @@ public sealed class Profile
         _stackIds.MakeRoom(totalSamples);
         _threadIndexes.MakeRoom(totalSamples);
         _timestamps.MakeRoom(totalSamples);
-        _weights.MakeRoom(checked(totalSamples * WeightTypes.Count));
+        foreach (var column in _weights) column.MakeRoom(totalSamples);
         _states?.MakeRoom(totalSamples);
     }
 
@@ -161,7 +164,7 @@ public sealed class Profile
         Ensured(_stackIds).Add(stackId);
         _threadIndexes.Add(threadIndex);
         _timestamps.Add(timestampNs);
-        foreach (var w in weights) _weights.Add(w);
+        for (var w = 0; w < weights.Length; w++) _weights[w].Add(weights[w]);
         _states?.Add(SampleState.Unknown);
     }
 
@@ -183,7 +186,7 @@ public sealed class Profile
         _stackIds.AddRange(stackIds);
         _threadIndexes.AddRange(threadIndexes);
         _timestamps.AddRange(timestampsNs);
-        _weights.AddRange(weights);
+        for (var w = 0; w < _weights.Length; w++) _weights[w].AddStrided(weights, w, _weights.Length);
         _states?.GrowTo(_stackIds.Count);
     }
 
@@ -202,12 +205,18 @@ public sealed class Profile
     public long[] TotalsByStack(int weightIndex = 0, Func<int, bool>? includeThread = null)
     {
         var totals = new long[Stacks.Count];
-        var width = WeightTypes.Count;
-        for (var i = 0; i < _stackIds.Count; i++)
+        var weightColumn = _weights[weightIndex];
+        for (var chunk = 0; chunk < _stackIds.ChunkCount; chunk++)
         {
-            var stack = _stackIds[i];
-            if (stack < 0 || (includeThread != null && !includeThread(_threadIndexes[i]))) continue;
-            totals[stack] += _weights[i * width + weightIndex];
+            var stacks = _stackIds.Chunk(chunk);
+            var weights = weightColumn.Chunk(chunk);
+            var threads = _threadIndexes.Chunk(chunk);
+            for (var i = 0; i < stacks.Length; i++)
+            {
+                var stack = stacks[i];
+                if (stack < 0 || (includeThread != null && !includeThread(threads[i]))) continue;
+                totals[stack] += weights[i];
+            }
         }
         return totals;
     }
@@ -215,9 +224,9 @@ public sealed class Profile
     public long TotalWeight(int weightIndex = 0)
     {
         long total = 0;
-        var width = WeightTypes.Count;
-        var count = SampleCount;
-        for (var i = 0; i < count; i++) total += _weights[i * width + weightIndex];
+        var column = Ensured(_weights)[weightIndex];
+        for (var chunk = 0; chunk < column.ChunkCount; chunk++)
+            foreach (var weight in column.Chunk(chunk)) total += weight;
         return total;
     }
 }

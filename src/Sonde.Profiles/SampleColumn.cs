@@ -46,6 +46,34 @@ internal sealed class SampleColumn<T> where T : unmanaged
         }
     }
 
+    /// <summary>
+    /// Adds every <paramref name="stride"/>-th value of <paramref name="values"/> from <paramref name="first"/> on:
+    /// one column of values laid out sample by sample.
+    /// </summary>
+    public void AddStrided(ReadOnlySpan<T> values, int first, int stride)
+    {
+        var count = values.Length <= first ? 0 : (values.Length - first + stride - 1) / stride;
+        MakeRoom(Count + count);
+        var from = first;
+        while (count > 0)
+        {
+            var into = _chunks[Count >> ChunkBits].AsSpan(Count & ChunkMask);
+            var part = Math.Min(into.Length, count);
+            for (var i = 0; i < part; i++, from += stride) into[i] = values[from];
+            Count += part;
+            count -= part;
+        }
+    }
+
+    /// <summary>How many chunks hold values; <see cref="Chunk"/> gives each.</summary>
+    public int ChunkCount => (Count + ChunkMask) >> ChunkBits;
+
+    /// <summary>
+    /// The values of chunk <paramref name="chunk"/>: those from <c>chunk * 65536</c> on, so the same chunk of two
+    /// columns of equal length holds the same samples.
+    /// </summary>
+    public ReadOnlySpan<T> Chunk(int chunk) => _chunks[chunk].AsSpan(0, Math.Min(ChunkSize, Count - (chunk << ChunkBits)));
+
     /// <summary>Sets <paramref name="values"/> over the values from <paramref name="start"/> on, which must be there.</summary>
     public void SetRange(int start, ReadOnlySpan<T> values)
     {
