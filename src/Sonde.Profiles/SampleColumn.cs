@@ -36,14 +36,8 @@ internal sealed class SampleColumn<T> where T : unmanaged
     public void AddRange(ReadOnlySpan<T> values)
     {
         MakeRoom(Count + values.Length);
-        while (!values.IsEmpty)
-        {
-            var into = _chunks[Count >> ChunkBits].AsSpan(Count & ChunkMask);
-            var part = Math.Min(into.Length, values.Length);
-            values[..part].CopyTo(into);
-            values = values[part..];
-            Count += part;
-        }
+        CopyInto(Count, values);
+        Count += values.Length;
     }
 
     /// <summary>
@@ -78,6 +72,12 @@ internal sealed class SampleColumn<T> where T : unmanaged
     public void SetRange(int start, ReadOnlySpan<T> values)
     {
         if (start < 0 || start + values.Length > Count) throw new ArgumentOutOfRangeException(nameof(start));
+        CopyInto(start, values);
+    }
+
+    /// <summary>Copies the values over the column's room from <paramref name="start"/> on, chunk by chunk.</summary>
+    private void CopyInto(int start, ReadOnlySpan<T> values)
+    {
         while (!values.IsEmpty)
         {
             var into = _chunks[start >> ChunkBits].AsSpan(start & ChunkMask);

@@ -34,8 +34,7 @@ public sealed class TickBatchTests
     [Theory, MemberData(nameof(Pythons))]
     public void LaterTicksReadEverythingInOneCallAndAgreeWithTheFirst(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", Script], waitForLine: true);
+        using var target = StartScript(label, Script);
         var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
 
         var first = Tick(interpreter);
@@ -73,14 +72,10 @@ public sealed class TickBatchTests
     [Theory, MemberData(nameof(Pythons))]
     public void ASteadyThreadsTickReadsItsStateAndFramesAndNothingElse(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", OneThreadScript], waitForLine: true);
-        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
+        using var target = StartScript(label, OneThreadScript);
+        var (memory, interpreter) = AttachTrustingEveryCode(target);
         var minor = interpreter.Layout.Minor;
         if (minor < 11) Assert.Skip($"CPython {label} keeps its frames as separate heap objects, so how many ranges a tick reads depends on where they landed");
-        // Code headers are another matter (CodeTrustTests): here the cache vouches for every code object at once.
-        interpreter.Codes.TrustAfterMs = 0;
-        interpreter.Codes.ReverifyAfterMs = 60_000;
 
         var first = Tick(interpreter, readGil: true);
         Assert.Equal(41, first.Single().Count(f => f == "recurse"));
@@ -129,11 +124,8 @@ public sealed class TickBatchTests
     [Theory, MemberData(nameof(Pythons))]
     public void FramesThatChangedInPlaceAreWalkedAndTheRestTakenFromTheLastWalk(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", CallersChangeScript], waitForLine: true);
-        var (_, interpreter) = CountingMemory.AttachInterpreter(target.Id);
-        interpreter.Codes.TrustAfterMs = 0;
-        interpreter.Codes.ReverifyAfterMs = 60_000;
+        using var target = StartScript(label, CallersChangeScript);
+        var (_, interpreter) = AttachTrustingEveryCode(target);
         var reuses = interpreter.Layout.Minor >= 11;
 
         var before = MainThreadStack(interpreter, target.Id);
@@ -149,6 +141,19 @@ public sealed class TickBatchTests
         // down()'s frames and the module's are the same; phase() now calls b().
         if (reuses) Assert.Equal(22, interpreter.ReusedFrames);
         Assert.Equal(after, MainThreadStack(interpreter, target.Id));
+    }
+
+    private static TargetProcess StartScript(string label, string script) =>
+        TargetProcess.Start(PythonInstalls.Require(label).Path!, ["-c", script], waitForLine: true);
+
+    /// <summary>Attaches over counting memory, with the code cache vouching for every code object at once.</summary>
+    private static (CountingMemory Memory, RemoteInterpreter Interpreter) AttachTrustingEveryCode(TargetProcess target)
+    {
+        var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
+        // Code headers are another matter (CodeTrustTests).
+        interpreter.Codes.TrustAfterMs = 0;
+        interpreter.Codes.ReverifyAfterMs = 60_000;
+        return (memory, interpreter);
     }
 
     private static List<string> MainThreadStack(RemoteInterpreter interpreter, int mainThreadId)
@@ -190,8 +195,7 @@ public sealed class TickBatchTests
     [Theory, MemberData(nameof(Pythons))]
     public void TheBatchSeesThreadsStartAndEndWhereverTheyAreInTheList(string label)
     {
-        var py = PythonInstalls.Require(label);
-        using var target = TargetProcess.Start(py.Path!, ["-c", ThreadsOnCommandScript], waitForLine: true);
+        using var target = StartScript(label, ThreadsOnCommandScript);
         var (memory, interpreter) = CountingMemory.AttachInterpreter(target.Id);
         var main = target.Id;
         Assert.Equal(Sorted(main), ThreadIds(interpreter));
