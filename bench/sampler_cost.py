@@ -50,7 +50,9 @@ def main():
     retried = 0
     for round_index in range(args.rounds):
         for label, path in pythons.items():
-            group = [(depth, p) for depth in depths for p in profilers + ([austin] if austin and label == "3.10" else [])]
+            # Every other round runs the builds in the opposite order, so neither always runs first.
+            ordered = profilers if round_index % 2 == 0 else profilers[::-1]
+            group = [(depth, p) for depth in depths for p in ordered + ([austin] if austin and label == "3.10" else [])]
 
             def run_one(config):
                 depth, profiler = config
