@@ -53,7 +53,7 @@ public sealed class RemoteInterpreter
         var ints = new RemoteInts(memory, layout);
         _locals = new FrameLocals(_objects, types, new RemoteValues(_objects, types, ints));
         _threadingNames = new ThreadingNames(_objects, types, new RemoteModules(_objects, dicts, attributes), attributes, dicts, ints);
-        int[] tstateFields = [layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
+        int[] tstateFields = [layout.TstatePrev, layout.TstateNext, layout.TstateThreadId, layout.TstateNativeThreadId, layout.TstateFrame,
             layout.TstateCframe, layout.TstateCurrentFrame, layout.TstateDatastackChunk, layout.TstateHoldsGilByte];
         _tstateSize = tstateFields.Max() + 8;
         _reads = new FrameReads(memory);
@@ -160,6 +160,7 @@ public sealed class RemoteInterpreter
 
     private void NoteGilHolder(List<RemoteThread> threads)
     {
+        if (!Layout.TstateTellsGil) return;
         foreach (var thread in threads)
             if (thread.HoldsGil) _gilHolderFromStates = thread.Address;
     }
